@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ConsensusChannel, type Verdict } from "../../../src/p2p/consensus-channel.js";
+import { MalformedMessageError } from "../../../src/p2p/errors.js";
+import type { P2pHost } from "../../../src/p2p/host.js";
+import { bytes, meshAll, startHosts, stopAll, text, waitFor } from "./helpers.js";
+
+/** A toy wire format standing in for consensus/wire.ts: "vote:<text>" frames; "forged:" fails verification. */
+function decode(data: Uint8Array): string {
+  const message = text(data);
+  if (!message.startsWith("vote:") && !message.startsWith("forged:"))
+    throw new MalformedMessageError("no tag");
+  return message;
+}
+const verify = (message: string): Verdict => (message.startsWith("forged:") ? "reject" : "accept");
+
+interface Node {
+  host: P2pHost;
+  channel: ConsensusChannel<string>;
+  inbox: { message: string; from: string }[];
+}
+
+let hosts: P2pHost[] = [];
+let channels: ConsensusChannel<string>[] = [];
+
+afterEach(async () => {
+  await Promise.all(channels.map((channel) => channel.stop()));
+  await stopAll(hosts);
+  hosts = [];
+  channels = [];
+});
+
+async function network(count: number, validatorCount = count): Promise<Node[]> {
+  hosts = await startHosts(count);
+  meshAll(hosts);
+  const validators = hosts.slice(0, validatorCount).map((host) => host.peerId);
+  const nodes: Node[] = [];
+  for (const host of hosts) {
+    const inbox: Node["inbox"] = [];
+    const channel = new ConsensusChannel<string>(host, {
+      validators,
+      decode,
+      verify,
+      onMessage: (message, from) => inbox.push({ message, from }),
+      maxMessageBytes: 1024,
+    });
+    await channel.start();
+    channels.push(channel);
+    nodes.push({ host, channel, inbox });
+  }
+  await waitFor("full mesh", () => hosts.every((host) => host.connectedPeers().length === count - 1));
+  return nodes;
+}
+
+describe("consensus channel", () => {
+  it("delivers a broadcast to every other validator exactly once, attributed to its sender", async () => {
+    const nodes = await network(5);
+    const reached = await nodes[0].channel.broadcast(bytes("vote:view-1"));
+    expect(reached).toBe(4);
+    await waitFor("all deliveries", () => nodes.slice(1).every((node) => node.inbox.length === 1));
+    for (const node of nodes.slice(1)) {
+      expect(node.inbox).toEqual([{ message: "vote:view-1", from: nodes[0].host.peerId }]);
+    }
+    expect(nodes[0].inbox).toEqual([]);
+
+    // The same bytes forwarded by another validator are a duplicate, not a second message.
+    await nodes[1].channel.send(nodes[2].host.peerId, bytes("vote:view-1"));
+    await nodes[1].channel.send(nodes[2].host.peerId, bytes("vote:view-2"));
+    await waitFor("second message", () => nodes[2].inbox.length === 2);
+    expect(nodes[2].inbox.map((entry) => entry.message)).toEqual(["vote:view-1", "vote:view-2"]);
+    expect(nodes[2].channel.stats.duplicates).toBe(1);
+  });
+
+  it("drops consensus messages from a peer outside the validator set and scores it down", async () => {
+    const nodes = await network(4, 3);
+    const outsider = nodes[3];
+    // The outsider believes it may speak; the validators do not agree.
+    outsider.channel.setValidators(nodes.map((node) => node.host.peerId));
+    await outsider.channel.broadcast(bytes("vote:from-outsider"));
+    await waitFor("outsider refused", () =>
+      nodes.slice(0, 3).every((node) => node.channel.stats.unauthorized > 0),
+    );
+    await nodes[0].channel.broadcast(bytes("vote:from-validator"));
+    await waitFor("validator message", () => nodes[1].inbox.length === 1 && nodes[2].inbox.length === 1);
+    for (const node of nodes.slice(0, 3)) {
+      expect(node.inbox.map((entry) => entry.message)).not.toContain("vote:from-outsider");
+      expect(node.host.score(outsider.host.peerId)).toBeLessThan(0);
+    }
+  });
+
+  it("scores down a validator that sends undecodable, forged or oversized messages until it is cut off", async () => {
+    const nodes = await network(4);
+    const [honest, victim, other, bad] = nodes;
+    await bad.channel.send(victim.host.peerId, bytes("garbage"));
+    await bad.channel.send(victim.host.peerId, bytes("forged:vote"));
+    await waitFor("two penalties", () => victim.channel.stats.rejected === 2);
+    expect(victim.inbox).toEqual([]);
+    expect(victim.host.score(bad.host.peerId)).toBeLessThan(0);
+    expect(victim.host.isBanned(bad.host.peerId)).toBe(false);
+
+    // An oversized frame: the bad validator's own limit is larger than the victim's.
+    bad.channel.setValidators(nodes.map((node) => node.host.peerId));
+    const big = new ConsensusChannel<string>(bad.host, {
+      validators: [victim.host.peerId],
+      decode,
+      verify,
+      onMessage: () => {},
+      maxMessageBytes: 1 << 20,
+      protocol: "/kairos/consensus/1",
+    });
+    await bad.channel.stop();
+    await big.start();
+    channels.push(big);
+    await big.send(victim.host.peerId, bytes(`vote:${"x".repeat(4096)}`)).catch(() => {});
+    await waitFor("ban", () => victim.host.isBanned(bad.host.peerId));
+    await waitFor("disconnect", () => !victim.host.connectedPeers().includes(bad.host.peerId));
+
+    // The banned peer cannot come back while the ban lasts (it keeps redialling); the others keep working.
+    await bad.host.libp2p.dial(victim.host.libp2p.getMultiaddrs()[0]).catch(() => {});
+    await waitFor("refused", () => !victim.host.connectedPeers().includes(bad.host.peerId));
+    await honest.channel.broadcast(bytes("vote:still-alive"));
+    await waitFor("honest traffic", () => victim.inbox.length === 1 && other.inbox.length === 1);
+    expect(victim.inbox[0]).toEqual({ message: "vote:still-alive", from: honest.host.peerId });
+    expect(victim.host.connectedPeers()).not.toContain(bad.host.peerId);
+  });
+});
