@@ -1,0 +1,22 @@
+import { bytesToBigInt, bytesToHex, type Hex, hexToBytes, numberToBytes } from "viem";
+
+/** secp256k1 group order n, and n/2: OpenZeppelin's ECDSA rejects s above it. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const HALF_N = SECP256K1_N >> 1n;
+
+/** 65-byte r||s||v with v in {27, 28} and 0 < s <= n/2 — the only form the adjudicator accepts. */
+export function isLowS(signature: Hex | Uint8Array): boolean {
+  const bytes = typeof signature === "string" ? hexToBytes(signature) : signature;
+  if (bytes.length !== 65) return false;
+  const s = bytesToBigInt(bytes.subarray(32, 64));
+  return s !== 0n && s <= HALF_N;
+}
+
+/** The high-s twin of a signature (same signer, refused on-chain); tests use it to check we refuse it too. */
+export function toHighS(signature: Hex): Hex {
+  const bytes = hexToBytes(signature);
+  const s = bytesToBigInt(bytes.subarray(32, 64));
+  bytes.set(numberToBytes(SECP256K1_N - s, { size: 32 }), 32);
+  bytes[64] = bytes[64] === 27 ? 28 : 27;
+  return bytesToHex(bytes);
+}

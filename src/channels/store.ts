@@ -1,0 +1,77 @@
+/** Where a participant keeps what it has signed, so that a restart loses nothing it acknowledged. */
+import type { Hex } from "viem";
+import type { ChannelState, SignedState } from "./types.js";
+
+export interface ChannelRecord {
+  /** The highest state signed by every participant. */
+  latest?: SignedState;
+  /** A final state I have signed: once set, I sign nothing else in this channel. */
+  signedFinal?: ChannelState;
+}
+
+export interface ChannelStore {
+  load(channelId: Hex): Promise<ChannelRecord | undefined>;
+  /** Resolves once the record is durable (as durable as the implementation promises). */
+  save(channelId: Hex, record: ChannelRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Keeps records in a Map: survives a Channel being recreated, not the process. */
+export class MemoryChannelStore implements ChannelStore {
+  private readonly records = new Map<string, ChannelRecord>();
+
+  async load(channelId: Hex): Promise<ChannelRecord | undefined> {
+    return this.records.get(channelId.toLowerCase());
+  }
+
+  async save(channelId: Hex, record: ChannelRecord): Promise<void> {
+    this.records.set(channelId.toLowerCase(), record);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Coalesces saves: while one write is in flight, later records wait and only the newest is written
+ * next. Each save() resolves once a record at least as new is durable, in call order — so "persist,
+ * then acknowledge" costs one write per batch rather than one per update.
+ */
+export class CoalescingWriter {
+  private inFlight: Promise<void> | undefined;
+  private next:
+    | { record: ChannelRecord; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }
+    | undefined;
+
+  constructor(
+    private readonly store: ChannelStore,
+    private readonly channelId: Hex,
+  ) {}
+
+  save(record: ChannelRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.next === undefined) this.next = { record, waiters: [] };
+      this.next.record = record;
+      this.next.waiters.push({ resolve, reject });
+      if (this.inFlight === undefined) this.pump();
+    });
+  }
+
+  private pump(): void {
+    const batch = this.next;
+    if (batch === undefined) {
+      this.inFlight = undefined;
+      return;
+    }
+    this.next = undefined;
+    this.inFlight = this.store.save(this.channelId, batch.record).then(
+      () => {
+        for (const w of batch.waiters) w.resolve();
+        this.pump();
+      },
+      (err: unknown) => {
+        for (const w of batch.waiters) w.reject(err);
+        this.pump();
+      },
+    );
+  }
+}
