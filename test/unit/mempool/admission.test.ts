@@ -15,7 +15,11 @@ async function expectRejected(
   code: string,
   message: string,
 ): Promise<void> {
-  const before = { content: setup.pool.content(), stats: setup.pool.stats(), events: structuredClone(setup.events) };
+  const before = {
+    content: setup.pool.content(),
+    stats: setup.pool.stats(),
+    events: structuredClone(setup.events),
+  };
   const error = await add.then(
     () => undefined,
     (e: unknown) => e,
@@ -52,7 +56,12 @@ describe("entry checks", () => {
   });
 
   it("rejects a nonce below the account's final nonce", async () => {
-    await expectRejected(setup, setup.pool.add(signedTx(alice, { nonce: 2n })), "NONCE_TOO_LOW", "nonce too low");
+    await expectRejected(
+      setup,
+      setup.pool.add(signedTx(alice, { nonce: 2n })),
+      "NONCE_TOO_LOW",
+      "nonce too low",
+    );
   });
 
   it("rejects a transaction whose cost exceeds the balance", async () => {
@@ -138,7 +147,10 @@ describe("entry checks", () => {
         },
       },
     });
-    await expect(strict.add(tx)).rejects.toMatchObject({ code: "INVALID_SENDER", message: "invalid sender: invalid signature" });
+    await expect(strict.add(tx)).rejects.toMatchObject({
+      code: "INVALID_SENDER",
+      message: "invalid sender: invalid signature",
+    });
     expect(strict.size).toBe(0);
   });
 

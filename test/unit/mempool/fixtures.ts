@@ -10,10 +10,17 @@ import { type Address, bytesToHex, type Hex, hexToBytes, numberToHex, parseEther
 import { privateKeyToAddress } from "viem/accounts";
 import type { MempoolOptions } from "../../../src/mempool/options.js";
 import { TxPool } from "../../../src/mempool/txPool.js";
-import type { AccountState, DropReason, PoolStateReader, PoolTransaction } from "../../../src/mempool/types.js";
+import type {
+  AccountState,
+  DropReason,
+  PoolStateReader,
+  PoolTransaction,
+} from "../../../src/mempool/types.js";
 
 export const CHAIN_ID = 1262569810n;
-export const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague });
+export const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, {
+  hardfork: Hardfork.Prague,
+});
 export const GWEI = 1_000_000_000n;
 export const RECIPIENT: Address = "0x00000000000000000000000000000000000000aa";
 
@@ -99,11 +106,20 @@ export interface PoolEvents {
 /** A pool over a fresh in-memory state, with its events recorded. */
 export function makePool(options: Partial<MempoolOptions> = {}, clock?: () => number) {
   const state = new MemoryState();
-  const pool = new TxPool({ options: { chainId: CHAIN_ID, ...options }, state, recovery: ethereumjsRecovery, clock });
+  const pool = new TxPool({
+    options: { chainId: CHAIN_ID, ...options },
+    state,
+    recovery: ethereumjsRecovery,
+    clock,
+  });
   const events: PoolEvents = { pending: [], replaced: [], dropped: [], included: [] };
   pool.events.on("pending", (tx: PoolTransaction) => events.pending.push(tx.hash));
-  pool.events.on("replaced", (old: PoolTransaction, by: PoolTransaction) => events.replaced.push([old.hash, by.hash]));
-  pool.events.on("dropped", (tx: PoolTransaction, reason: DropReason) => events.dropped.push([tx.hash, reason]));
+  pool.events.on("replaced", (old: PoolTransaction, by: PoolTransaction) =>
+    events.replaced.push([old.hash, by.hash]),
+  );
+  pool.events.on("dropped", (tx: PoolTransaction, reason: DropReason) =>
+    events.dropped.push([tx.hash, reason]),
+  );
   pool.events.on("included", (tx: PoolTransaction) => events.included.push(tx.hash));
   return { pool, state, events };
 }

@@ -41,10 +41,14 @@ describe("replace-by-fee", () => {
 
   it("refuses a bump of only the fee cap, or only the tip", async () => {
     const { pool, original } = await poolWith(10_000n, 1_000n);
-    await expect(pool.add(signedTx(alice, { nonce: 0n, maxFee: 20_000n, tip: 1_000n }))).rejects.toMatchObject({
+    await expect(
+      pool.add(signedTx(alice, { nonce: 0n, maxFee: 20_000n, tip: 1_000n })),
+    ).rejects.toMatchObject({
       code: "REPLACEMENT_UNDERPRICED",
     });
-    await expect(pool.add(signedTx(alice, { nonce: 0n, maxFee: 10_000n, tip: 2_000n }))).rejects.toMatchObject({
+    await expect(
+      pool.add(signedTx(alice, { nonce: 0n, maxFee: 10_000n, tip: 2_000n })),
+    ).rejects.toMatchObject({
       code: "REPLACEMENT_UNDERPRICED",
     });
     expect(pool.contentFrom(alice.address).pending["0"].hash).toBe(hashOf(original));
@@ -54,7 +58,9 @@ describe("replace-by-fee", () => {
     const setup = makePool();
     setup.state.set(alice.address, { balance: RICH });
     await setup.pool.add(signedTx(alice, { nonce: 0n, maxFee: 1_000n, type: 0 }));
-    await expect(setup.pool.add(signedTx(alice, { nonce: 0n, maxFee: 1_099n, type: 0 }))).rejects.toMatchObject({
+    await expect(
+      setup.pool.add(signedTx(alice, { nonce: 0n, maxFee: 1_099n, type: 0 })),
+    ).rejects.toMatchObject({
       code: "REPLACEMENT_UNDERPRICED",
     });
     await setup.pool.add(signedTx(alice, { nonce: 0n, maxFee: 1_100n, type: 0 }));

@@ -70,7 +70,11 @@ describe("pending and queued sub-pools", () => {
 
     // The block included nonces 0 and 1 and another node's nonce 2 for alice.
     state.set(alice.address, { nonce: 3n, balance: RICH - 3n * COST });
-    await pool.onFinalized({ baseFee: 0n, touched: [alice.address], included: [hashOf(txs[0]), hashOf(txs[1])] });
+    await pool.onFinalized({
+      baseFee: 0n,
+      touched: [alice.address],
+      included: [hashOf(txs[0]), hashOf(txs[1])],
+    });
     expect(pool.status()).toEqual({ pending: 1, queued: 0 });
     expect(events.included).toEqual([hashOf(txs[0]), hashOf(txs[1])]);
     expect(events.pending.at(-1)).toBe(hashOf(txs[2]));
@@ -142,7 +146,11 @@ describe("pending and queued sub-pools", () => {
       },
       balance: (address: Address) => state.balance(address),
     };
-    const racing = new TxPool({ options: { chainId: CHAIN_ID }, state: slowState, recovery: ethereumjsRecovery });
+    const racing = new TxPool({
+      options: { chainId: CHAIN_ID },
+      state: slowState,
+      recovery: ethereumjsRecovery,
+    });
     const adding = racing.add(signedTx(alice, { nonce: 0n }));
     await new Promise((resolve) => setTimeout(resolve, 0));
     state.set(alice.address, { nonce: 1n });
