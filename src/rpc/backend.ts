@@ -347,9 +347,10 @@ export interface Simulator {
 // Mempool
 
 /**
- * Accepts a signed transaction or throws. A rejection is any `Error` whose `code` names the rule it
- * broke (`TransactionRejectionCode`); its message should be geth's wording. Unknown codes are passed
- * through with their message as −32000.
+ * Accepts a signed transaction or throws. A rejection is any `Error` whose string `code` names the
+ * rule it broke (`TransactionRejectionCode`, as src/mempool's errors do) and whose message starts
+ * with geth's wording; an optional numeric `rpcCode` overrides the JSON-RPC code. Unknown codes are
+ * passed through with their message as −32000.
  */
 export interface TxSubmitter {
   submitRawTransaction(raw: Uint8Array): Promise<Hash>;
@@ -366,13 +367,15 @@ export type TransactionRejectionCode =
   | "REPLACEMENT_UNDERPRICED"
   | "ALREADY_KNOWN"
   | "INTRINSIC_GAS_TOO_LOW"
+  | "FLOOR_DATA_GAS_TOO_LOW"
   | "GAS_LIMIT_EXCEEDED"
   | "TIP_ABOVE_FEE_CAP"
-  | "INVALID_SIGNATURE"
+  | "INVALID_SENDER"
+  | "UNPROTECTED_TRANSACTION"
   | "TX_TYPE_NOT_SUPPORTED"
   | "OVERSIZED_DATA"
-  | "POOL_FULL"
-  | "INVALID_ENCODING";
+  | "TXPOOL_FULL"
+  | "ACCOUNT_LIMIT_EXCEEDED";
 
 export interface PoolContent {
   /** By sender, then by nonce ascending. */

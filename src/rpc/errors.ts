@@ -95,25 +95,28 @@ const REJECTION_MESSAGES: Record<TransactionRejectionCode, string> = {
   REPLACEMENT_UNDERPRICED: "replacement transaction underpriced",
   ALREADY_KNOWN: "already known",
   INTRINSIC_GAS_TOO_LOW: "intrinsic gas too low",
+  FLOOR_DATA_GAS_TOO_LOW: "insufficient gas for floor data gas cost",
   GAS_LIMIT_EXCEEDED: "exceeds block gas limit",
   TIP_ABOVE_FEE_CAP: "max priority fee per gas higher than max fee per gas",
-  INVALID_SIGNATURE: "invalid sender",
+  INVALID_SENDER: "invalid sender",
+  UNPROTECTED_TRANSACTION: "only replay-protected (EIP-155) transactions allowed over RPC",
   TX_TYPE_NOT_SUPPORTED: "transaction type not supported",
   OVERSIZED_DATA: "oversized data",
-  POOL_FULL: "txpool is full",
-  INVALID_ENCODING: "rlp: invalid transaction encoding",
+  TXPOOL_FULL: "txpool is full",
+  ACCOUNT_LIMIT_EXCEEDED: "account limit exceeded",
 };
 
 /**
- * A rejected transaction as geth reports it: −32000 with geth's message, extended with the pool's
- * detail when it says more (e.g. `nonce too low: next nonce 5, tx nonce 3`). Pool-capacity rejections
- * use −32003 (EIP-1474 "transaction rejected").
+ * A rejected transaction as geth reports it: −32000 (or the error's own `rpcCode`) and a message that
+ * starts with geth's wording, keeping the pool's detail when it follows that wording
+ * (`nonce too low: next nonce 5, tx nonce 3`).
  */
-export function rejectionError(code: string, detail: string): RpcError {
+export function rejectionError(code: string, detail: string, rpcCode?: number): RpcError {
+  const jsonRpcCode =
+    rpcCode !== undefined && rpcCode <= -32000 && rpcCode >= -32099 ? rpcCode : ErrorCode.server;
   const base = REJECTION_MESSAGES[code as TransactionRejectionCode];
-  if (base === undefined) return new RpcError(ErrorCode.server, detail);
-  const message = detail.startsWith(base) ? detail : base;
-  return new RpcError(code === "POOL_FULL" ? ErrorCode.transactionRejected : ErrorCode.server, message);
+  if (base === undefined) return new RpcError(jsonRpcCode, detail);
+  return new RpcError(jsonRpcCode, detail.startsWith(base) ? detail : base);
 }
 
 /** Maps anything a method threw to the error sent to the client. */

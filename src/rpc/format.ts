@@ -2,7 +2,7 @@
  * Domain values → the JSON the Ethereum JSON-RPC speaks (geth's field names and hex encodings).
  * The only place quantities become hex strings.
  */
-import type { Address, Hash, Hex } from "viem";
+import { type Address, getAddress, type Hash, type Hex } from "viem";
 import type {
   AccountProof,
   CallFrame,
@@ -265,16 +265,21 @@ export function formatCertificate(certificate: FinalityCertificate): RpcObject {
   };
 }
 
-/** txpool_content's shape: sender → nonce (decimal string) → transaction. */
+/** txpool_content's shape: sender (checksummed, as geth prints it) → nonce (decimal string) → entry. */
 export function formatPoolGroup(
   group: ReadonlyMap<Address, readonly ChainTransaction[]>,
   each: (tx: ChainTransaction) => unknown,
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [sender, txs] of group) {
-    const byNonce: Record<string, unknown> = {};
-    for (const tx of txs) byNonce[tx.nonce.toString()] = each(tx);
-    out[sender] = byNonce;
-  }
+  for (const [sender, txs] of group) if (txs.length > 0) out[getAddress(sender)] = formatByNonce(txs, each);
   return out;
+}
+
+export function formatByNonce(
+  txs: readonly ChainTransaction[] | undefined,
+  each: (tx: ChainTransaction) => unknown,
+): Record<string, unknown> {
+  const byNonce: Record<string, unknown> = {};
+  if (txs !== undefined) for (const tx of txs) byNonce[tx.nonce.toString()] = each(tx);
+  return byNonce;
 }

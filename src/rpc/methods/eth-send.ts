@@ -11,8 +11,10 @@ export const ethSendMethods = [
     try {
       return await backend.submitter.submitRawTransaction(hexToBytes(raw));
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (error instanceof Error && typeof code === "string") throw rejectionError(code, error.message);
+      const { code, rpcCode } = (error ?? {}) as { code?: unknown; rpcCode?: unknown };
+      if (error instanceof Error && typeof code === "string") {
+        throw rejectionError(code, error.message, typeof rpcCode === "number" ? rpcCode : undefined);
+      }
       throw error;
     }
   }),
