@@ -28,7 +28,9 @@ for (let i = 0; i < args.length; i++) {
 if (roots.length === 0) roots.push(process.cwd());
 
 function findImport(importPath) {
-  const candidates = path.isAbsolute(importPath) ? [importPath] : roots.map((r) => path.resolve(r, importPath));
+  const candidates = path.isAbsolute(importPath)
+    ? [importPath]
+    : roots.map((r) => path.resolve(r, importPath));
   for (const file of candidates) {
     if (fs.existsSync(file)) return { contents: fs.readFileSync(file, "utf8") };
   }
