@@ -1,0 +1,153 @@
+/**
+ * Executing the transactions of one block on its parent's post-state: the part the block builder and
+ * the block executor share. Each transaction is checked (tx-validation.ts), run with EthereumJS's
+ * `runTx`, and its burned base fee is credited to the block's fee recipient (fees.ts).
+ */
+import { type Block, type BlockHeader, createBlock, type HeaderData } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
+import type { CustomPrecompile } from "@ethereumjs/evm";
+import type { MerkleStateManager } from "@ethereumjs/statemanager";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { createVM, runTx, type VM } from "@ethereumjs/vm";
+import type { WorldState } from "../state/world-state.js";
+import { InvalidTransactionError } from "./errors.js";
+import { creditBurnedFee } from "./fees.js";
+import { orderedTrieRoot } from "./ordered-trie.js";
+import { consensusReceipt, type ExecutionReceipt } from "./receipts.js";
+import { checkAgainstState, type DecodedTransaction, type InclusionEnvironment } from "./tx-validation.js";
+import { trackCallers } from "./usdc-precompile.js";
+
+/** EIP-7825 (Osaka): no transaction may ask for more than 2^24 gas. */
+export const EIP7825_MAX_TX_GAS = 16_777_216n;
+
+/** What executing a block needs from the chain: its rules, its state, and its precompiles. */
+export interface ExecutionContext {
+  common: Common;
+  world: WorldState;
+  precompiles: CustomPrecompile[];
+}
+
+export interface ExecutedTransaction {
+  decoded: DecodedTransaction;
+  receipt: ExecutionReceipt;
+}
+
+/** The roots and totals that seal a header. */
+export interface ExecutionOutcome {
+  stateRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  logsBloom: Uint8Array;
+  gasUsed: bigint;
+}
+
+export class BlockExecution {
+  readonly executed: ExecutedTransaction[] = [];
+  private gasUsedSoFar = 0n;
+  private readonly bloom = new Uint8Array(256);
+  private readonly block: Block;
+
+  private constructor(
+    private readonly context: ExecutionContext,
+    private readonly vm: VM,
+    private readonly stateManager: MerkleStateManager,
+    /** The header being built or checked; its roots are not read during execution. */
+    readonly header: BlockHeader,
+  ) {
+    this.block = createBlock({ header }, { common: context.common, setHardfork: false });
+  }
+
+  static async begin(
+    context: ExecutionContext,
+    parentStateRoot: Uint8Array,
+    headerData: HeaderData,
+  ): Promise<BlockExecution> {
+    const stateManager = await context.world.at(parentStateRoot);
+    const vm = await createVM({
+      common: context.common,
+      stateManager,
+      evmOpts: { customPrecompiles: context.precompiles },
+    });
+    trackCallers(vm.evm);
+    const header = createBlock({ header: headerData }, { common: context.common, setHardfork: false }).header;
+    return new BlockExecution(context, vm, stateManager, header);
+  }
+
+  get gasUsed(): bigint {
+    return this.gasUsedSoFar;
+  }
+
+  get gasRemaining(): bigint {
+    return this.header.gasLimit - this.gasUsedSoFar;
+  }
+
+  get environment(): InclusionEnvironment {
+    return {
+      baseFeePerGas: this.header.baseFeePerGas ?? 0n,
+      blockGasLimit: this.header.gasLimit,
+      maxTransactionGas: this.context.common.isActivatedEIP(7825) ? EIP7825_MAX_TX_GAS : this.header.gasLimit,
+    };
+  }
+
+  /**
+   * Runs one transaction. Throws InvalidTransactionError, with the state untouched, if it may not be
+   * included; a transaction that reverts is included (status 0) and pays for its gas.
+   */
+  async apply(decoded: DecodedTransaction): Promise<ExecutedTransaction> {
+    const { tx, sender } = decoded;
+    if (tx.gasLimit > this.gasRemaining) {
+      throw new InvalidTransactionError(
+        "GAS_LIMIT_EXCEEDED",
+        `${tx.gasLimit} > ${this.gasRemaining} gas left in block`,
+      );
+    }
+    const account = await this.stateManager.getAccount(sender);
+    checkAgainstState(decoded, account, this.environment);
+    let result: Awaited<ReturnType<typeof runTx>>;
+    try {
+      result = await runTx(this.vm, {
+        tx,
+        block: this.block,
+        blockGasUsed: this.gasUsedSoFar,
+        skipHardForkValidation: true,
+      });
+    } catch (error) {
+      throw new InvalidTransactionError("EXECUTION_FAILED", (error as Error).message, decoded.hash);
+    }
+    await creditBurnedFee(this.stateManager, this.header.coinbase, result.amountSpent, result.minerValue);
+    this.gasUsedSoFar += result.totalGasSpent;
+    const logsBloom = result.bloom.bitvector;
+    for (let i = 0; i < 256; i++) this.bloom[i] |= logsBloom[i];
+    const receipt: ExecutionReceipt = {
+      txType: tx.type,
+      status: result.execResult.exceptionError === undefined ? 1 : 0,
+      cumulativeGasUsed: this.gasUsedSoFar,
+      gasUsed: result.totalGasSpent,
+      effectiveGasPrice: effectiveGasPrice(tx, this.header.baseFeePerGas ?? 0n),
+      logs: result.execResult.logs ?? [],
+      logsBloom,
+      sender: sender.bytes,
+      ...(result.createdAddress !== undefined ? { contractAddress: result.createdAddress.bytes } : {}),
+    };
+    const executed = { decoded, receipt };
+    this.executed.push(executed);
+    return executed;
+  }
+
+  /** Computes the post-state root and the receipts root. The new trie nodes stay buffered in memory. */
+  async finish(): Promise<ExecutionOutcome> {
+    const stateRoot = await this.stateManager.getStateRoot();
+    const receiptsRoot = await orderedTrieRoot(
+      this.executed.map((e) => consensusReceipt(e.receipt)),
+      this.context.common,
+    );
+    return { stateRoot, receiptsRoot, logsBloom: this.bloom.slice(), gasUsed: this.gasUsedSoFar };
+  }
+}
+
+export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {
+  if ("maxFeePerGas" in tx) {
+    const withTip = baseFee + tx.maxPriorityFeePerGas;
+    return withTip < tx.maxFeePerGas ? withTip : tx.maxFeePerGas;
+  }
+  return tx.gasPrice;
+}

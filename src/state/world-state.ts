@@ -1,0 +1,92 @@
+/**
+ * The world state: a Merkle-Patricia trie whose nodes live in the `trie` namespace. Any state root
+ * ever committed (final blocks, speculative blocks, genesis) can be opened again, which serves
+ * historical queries and lets blocks be built on non-final parents.
+ */
+import type { Common } from "@ethereumjs/common";
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
+import { Caches, getMerkleStateProof, MerkleStateManager } from "@ethereumjs/statemanager";
+import { type Address, ValueEncoding } from "@ethereumjs/util";
+import { bytesToHex, type Hex } from "viem";
+import type { Namespace, WriteBatch } from "../storage/key-value.js";
+import { TrieNodeDB } from "./trie-node-db.js";
+
+export class StateNotFoundError extends Error {
+  readonly code = "STATE_NOT_FOUND";
+  constructor(readonly stateRoot: Hex) {
+    super(`state ${stateRoot} is not available`);
+  }
+}
+
+/** EIP-1186 account proof (the shape of `eth_getProof`'s result), hex at the edges. */
+export interface AccountProof {
+  address: Hex;
+  balance: Hex;
+  codeHash: Hex;
+  nonce: Hex;
+  storageHash: Hex;
+  accountProof: Hex[];
+  storageProof: { key: Hex; value: Hex; proof: Hex[] }[];
+}
+
+export class WorldState {
+  private readonly nodes: TrieNodeDB;
+
+  constructor(
+    trieNamespace: Namespace,
+    private readonly common: Common,
+  ) {
+    this.nodes = new TrieNodeDB(trieNamespace);
+  }
+
+  /** A state manager (with caches) positioned at `stateRoot`; its commits add nodes to the store. */
+  async at(stateRoot: Uint8Array): Promise<MerkleStateManager> {
+    const trie = new MerklePatriciaTrie({
+      db: this.nodes,
+      useKeyHashing: true,
+      common: this.common,
+      valueEncoding: ValueEncoding.Bytes,
+    });
+    const stateManager = new MerkleStateManager({ common: this.common, trie, caches: new Caches() });
+    try {
+      await stateManager.setStateRoot(stateRoot);
+    } catch {
+      throw new StateNotFoundError(bytesToHex(stateRoot));
+    }
+    return stateManager;
+  }
+
+  /** Adds the nodes computed since the last call to `batch` (the batch that makes a block final). */
+  stageNodes(batch: WriteBatch): void {
+    this.nodes.stagePending(batch);
+  }
+
+  /** The staged batch is on disk. */
+  nodesPersisted(): void {
+    this.nodes.persisted();
+  }
+
+  async has(stateRoot: Uint8Array): Promise<boolean> {
+    try {
+      await this.at(stateRoot);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `eth_getProof` for `address` and storage `slots` (32-byte keys) at `stateRoot`. */
+  async proof(stateRoot: Uint8Array, address: Address, slots: Uint8Array[]): Promise<AccountProof> {
+    const stateManager = await this.at(stateRoot);
+    const proof = await getMerkleStateProof(stateManager, address, slots);
+    return {
+      address: proof.address,
+      balance: proof.balance,
+      codeHash: proof.codeHash,
+      nonce: proof.nonce,
+      storageHash: proof.storageHash,
+      accountProof: proof.accountProof,
+      storageProof: proof.storageProof.map((s) => ({ key: s.key, value: s.value, proof: s.proof })),
+    };
+  }
+}
