@@ -10,7 +10,7 @@ import type { StateCrypto, StateSigner } from "./crypto.js";
 import { ChannelError } from "./errors.js";
 import { isLowS } from "./signature.js";
 import { DOMAIN_NAME, DOMAIN_VERSION } from "./typedData.js";
-import type { ChannelDomain } from "./types.js";
+import type { ChannelDomain, ChannelState } from "./types.js";
 
 interface Secp256k1Native {
   ecdsaSign(message: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
@@ -110,8 +110,12 @@ export function nativeCrypto(domain: ChannelDomain): StateCrypto {
   };
 }
 
-/** A signer over a raw private key with libsecp256k1 (RFC 6979, always low-s). */
-export function nativeSigner(privateKey: Hex): StateSigner {
+export interface NativeSigner extends StateSigner {
+  sign(state: ChannelState, digest: Uint8Array): Hex;
+}
+
+/** A signer over a raw private key with libsecp256k1 (RFC 6979, always low-s), synchronous. */
+export function nativeSigner(privateKey: Hex): NativeSigner {
   const key = hexToBytes(privateKey);
   return {
     address: privateKeyToAddress(privateKey),
