@@ -116,6 +116,7 @@ export class P2pHost {
           allowedTopics: pubsub.topics,
           maxInboundDataLength: pubsub.maxMessageBytes,
           allowPublishToZeroTopicPeers: true,
+          ignoreDuplicatePublishError: true,
           emitSelf: false,
         }),
       },

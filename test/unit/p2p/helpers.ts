@@ -24,7 +24,7 @@ export function meshAll(hosts: Host[]): void {
 }
 
 /** Polls until `condition` holds; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
