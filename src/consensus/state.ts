@@ -278,6 +278,9 @@ export class ConsensusState {
     this.out.push({ type: "enterView", view: target });
     this.out.push({ type: "setTimer", view: target, delayMs: 2 * this.config.deltaMs });
     const round = this.round(target);
+    // Views can pass faster than the timer: retry what is still missing on each new view too.
+    for (const digest of this.requestedBlocks) this.out.push({ type: "fetchBlock", digest });
+    for (const v of this.requestedCertificates) this.out.push({ type: "fetchCertificate", view: v });
     // A restarted validator re-sends what it signed in this view instead of signing anything new.
     if (round.myProposal) this.out.push({ type: "broadcast", message: round.myProposal });
     if (round.mySignedVote) this.out.push({ type: "broadcast", message: round.mySignedVote });
@@ -517,10 +520,19 @@ export class ConsensusState {
     const signatures = round.votesByDigest.get(vote.digest)!;
     const { n, m, l } = this.config.quorums;
     if (signatures.size >= m && !round.mNotarizations.has(vote.digest)) {
-      this.storeCertificate(
-        buildNotarization("mNotarization", vote.view, vote.digest, signatures, n, this.config.aggregate),
-        true,
+      const certificate = buildNotarization(
+        "mNotarization",
+        vote.view,
+        vote.digest,
+        signatures,
+        n,
+        this.config.aggregate,
       );
+      const left = vote.view < this.view;
+      this.storeCertificate(certificate, true);
+      // Formed after this validator left the view (e.g. on a nullification): peers building on this
+      // block need it as the parent's certificate, and advance() will not forward it.
+      if (left) this.out.push({ type: "broadcast", message: certificate });
     }
     if (signatures.size >= l && !round.lNotarization) {
       const certificate = buildNotarization(
