@@ -375,7 +375,9 @@ export type TransactionRejectionCode =
   | "TX_TYPE_NOT_SUPPORTED"
   | "OVERSIZED_DATA"
   | "TXPOOL_FULL"
-  | "ACCOUNT_LIMIT_EXCEEDED";
+  | "ACCOUNT_LIMIT_EXCEEDED"
+  /** The bytes are not a transaction (bad RLP or envelope). */
+  | "INVALID_ENCODING";
 
 export interface PoolContent {
   /** By sender, then by nonce ascending. */

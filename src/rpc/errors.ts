@@ -104,6 +104,7 @@ const REJECTION_MESSAGES: Record<TransactionRejectionCode, string> = {
   OVERSIZED_DATA: "oversized data",
   TXPOOL_FULL: "txpool is full",
   ACCOUNT_LIMIT_EXCEEDED: "account limit exceeded",
+  INVALID_ENCODING: "invalid transaction encoding",
 };
 
 /**
