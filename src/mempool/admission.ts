@@ -50,21 +50,28 @@ export type AdmittedTransaction = Omit<PoolTransaction, "sender" | "local" | "ar
  * Check a signed transaction against the stateless rules and describe it for the pool.
  * Throws a MempoolError on the first rule it breaks.
  */
-export function admit(tx: TypedTransaction, hash: Hex, limits: AdmissionLimits): AdmittedTransaction {
+export function admit(
+  tx: TypedTransaction,
+  hash: Hex,
+  limits: AdmissionLimits,
+  /** Length of the raw encoding if the caller has it; otherwise the transaction is serialized. */
+  size: number = tx.serialize().length,
+): AdmittedTransaction {
   if (!isPoolable(tx)) throw new TxTypeNotSupportedError(tx.type);
-  const serialized = tx.serialize();
-  if (serialized.length > limits.maxTxBytes)
-    throw new OversizedDataError(serialized.length, limits.maxTxBytes);
+  if (size > limits.maxTxBytes) throw new OversizedDataError(size, limits.maxTxBytes);
   const chainId = signedChainId(tx);
   if (chainId === undefined) throw new UnprotectedTransactionError();
   if (chainId !== limits.chainId) throw new InvalidChainIdError(limits.chainId, chainId);
   if (tx.gasLimit > limits.blockGasLimit) throw new GasLimitExceededError(tx.gasLimit, limits.blockGasLimit);
   const { maxFee, maxPriorityFee } = feeCaps(tx);
   if (maxPriorityFee > maxFee) throw new TipAboveFeeCapError(maxPriorityFee, maxFee);
-  const intrinsic = tx.getIntrinsicGas();
-  if (tx.gasLimit < intrinsic) throw new IntrinsicGasTooLowError(tx.gasLimit, intrinsic);
-  const floor = tx.getMinimumGasLimit();
-  if (tx.gasLimit < floor) throw new FloorDataGasTooLowError(tx.gasLimit, floor);
+  // The minimum is max(intrinsic gas, EIP-7623 calldata floor); the intrinsic part only names the error.
+  const minimum = tx.getMinimumGasLimit();
+  if (tx.gasLimit < minimum) {
+    const intrinsic = tx.getIntrinsicGas();
+    if (tx.gasLimit < intrinsic) throw new IntrinsicGasTooLowError(tx.gasLimit, intrinsic);
+    throw new FloorDataGasTooLowError(tx.gasLimit, minimum);
+  }
   if (maxFee < limits.minFeeCap) throw new UnderpricedError(maxFee, limits.minFeeCap);
   return {
     tx,
@@ -74,6 +81,6 @@ export function admit(tx: TypedTransaction, hash: Hex, limits: AdmissionLimits):
     maxFee,
     maxPriorityFee,
     cost: tx.value + tx.gasLimit * maxFee,
-    size: serialized.length,
+    size,
   };
 }

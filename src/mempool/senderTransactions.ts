@@ -3,6 +3,7 @@
  * (queued). Pending is the run of consecutive nonces starting at the account's final nonce whose
  * cumulative cost the balance covers; a nonce gap or a shortfall ends it.
  */
+import type { Address } from "viem";
 import type { AccountState, PoolTransaction } from "./types.js";
 
 /** A pooled transaction with the pool's bookkeeping. */
@@ -21,7 +22,11 @@ export class SenderTransactions {
   /** Entries before this index and inside the pending prefix have been announced. */
   private announcedBelow = 0;
 
-  constructor(public account: AccountState) {}
+  constructor(
+    /** Lowercase sender address, shared by all its entries. */
+    readonly address: Address,
+    public account: AccountState,
+  ) {}
 
   get count(): number {
     return this.entries.length;

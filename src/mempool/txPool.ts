@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { type Address, bytesToHex, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { type AdmittedTransaction, admit } from "./admission.js";
 import { BestTransactions } from "./bestTransactions.js";
 import {
@@ -46,9 +46,14 @@ export interface TxPoolDependencies {
   clock?: () => number;
 }
 
-export interface InsertOptions {
+export interface AddOptions {
   /** Submitted through this node's RPC (re-broadcast, evicted last). */
   local?: boolean;
+  /** Length of the raw encoding, when the caller decoded it (saves re-serializing). */
+  size?: number;
+}
+
+export interface InsertOptions extends AddOptions {
   /** The sender's final state; required when the pool holds nothing from this sender yet. */
   account?: AccountState;
 }
@@ -71,9 +76,14 @@ function lower(address: string): Address {
   return address.toLowerCase() as Address;
 }
 
+/**
+ * The hash as lowercase hex. Node's Buffer gives one flat string; viem's bytesToHex builds it by
+ * concatenation, and the resulting rope costs about 1 KB per pooled transaction.
+ */
 function hashOf(tx: TypedTransaction): Hex {
   try {
-    return bytesToHex(tx.hash());
+    const hash = tx.hash();
+    return `0x${Buffer.from(hash.buffer, hash.byteOffset, hash.length).toString("hex")}`;
   } catch (cause) {
     throw new InvalidSenderError(cause instanceof Error ? cause.message : "transaction is not signed");
   }
@@ -123,10 +133,10 @@ export class TxPool {
    * account when the pool does not know it yet. Resolves with the pooled transaction; rejects with a
    * MempoolError and leaves the pool unchanged if the transaction is refused.
    */
-  async add(tx: TypedTransaction, options: { local?: boolean } = {}): Promise<PoolTransaction> {
+  async add(tx: TypedTransaction, options: AddOptions = {}): Promise<PoolTransaction> {
     const hash = hashOf(tx);
     if (this.byHash.has(hash)) throw new AlreadyKnownError(hash);
-    const admitted = admit(tx, hash, this.options);
+    const admitted = admit(tx, hash, this.options, options.size);
     const sender = await this.recoverSender(tx);
     for (;;) {
       if (this.senders.has(sender)) return this.insertAdmitted(admitted, sender, options);
@@ -145,7 +155,7 @@ export class TxPool {
    */
   insert(tx: TypedTransaction, sender: Address, options: InsertOptions = {}): PoolTransaction {
     const hash = hashOf(tx);
-    return this.insertAdmitted(admit(tx, hash, this.options), lower(sender), options);
+    return this.insertAdmitted(admit(tx, hash, this.options, options.size), lower(sender), options);
   }
 
   private async recoverSender(tx: TypedTransaction): Promise<Address> {
@@ -174,7 +184,7 @@ export class TxPool {
     const entry: PoolEntry = {
       tx: admitted.tx,
       hash: admitted.hash,
-      sender,
+      sender: owner?.address ?? sender, // one string per sender, not per transaction
       nonce: admitted.nonce,
       gasLimit: admitted.gasLimit,
       maxFee: admitted.maxFee,
@@ -219,7 +229,7 @@ export class TxPool {
       dropped.push([victim.entry, "evicted"]);
     }
     if (owner === undefined) {
-      owner = new SenderTransactions(account);
+      owner = new SenderTransactions(sender, account);
       this.senders.set(sender, owner);
     } else if (owner.count === 0) {
       this.senders.set(sender, owner); // emptied by eviction above
