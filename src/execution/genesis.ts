@@ -15,6 +15,7 @@ import {
   isAddress,
   isHex,
   keccak256,
+  padHex,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { z } from "zod";
@@ -216,7 +217,11 @@ export async function writeGenesisState(
     await stateManager.putAccount(address, new Account(entry.nonce ?? 0n, entry.balance));
     if (entry.code !== undefined) await stateManager.putCode(address, hexToBytes(entry.code));
     for (const [slot, value] of Object.entries(entry.storage ?? {})) {
-      await stateManager.putStorage(address, hexToBytes(slot as Hex, { size: 32 }), hexToBytes(value as Hex));
+      await stateManager.putStorage(
+        address,
+        hexToBytes(padHex(slot as Hex, { size: 32 })),
+        hexToBytes(value as Hex),
+      );
     }
   }
   await stateManager.commit();

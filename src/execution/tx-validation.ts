@@ -43,6 +43,7 @@ export function decodeTransaction(raw: Uint8Array, common: Common): DecodedTrans
     const message = (error as Error).message;
     if (/s-values? greater than|signature/i.test(message))
       throw new InvalidTransactionError("INVALID_SIGNATURE", message);
+    if (/EIP-7825/.test(message)) throw new InvalidTransactionError("GAS_LIMIT_TOO_HIGH", message);
     if (/maxFeePerGas cannot be less than maxPriorityFeePerGas/.test(message)) {
       throw new InvalidTransactionError("TIP_ABOVE_FEE_CAP");
     }

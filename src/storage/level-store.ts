@@ -16,11 +16,15 @@ type Bytes = Uint8Array;
 type Sublevel = AbstractSublevel<ClassicLevel<Bytes, Bytes>, string | Bytes | Buffer, Bytes, Bytes>;
 const BINARY = { keyEncoding: "view", valueEncoding: "view" } as const;
 
+/** classic-level hands out Buffers; callers get plain Uint8Arrays, as from the memory store. */
+const plain = (bytes: Bytes): Bytes => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 class LevelNamespace implements Namespace {
   constructor(private readonly level: Sublevel) {}
 
-  get(key: Bytes): Promise<Bytes | undefined> {
-    return this.level.get(key) as Promise<Bytes | undefined>;
+  async get(key: Bytes): Promise<Bytes | undefined> {
+    const value = await this.level.get(key);
+    return value === undefined ? undefined : plain(value);
   }
   put(key: Bytes, value: Bytes): Promise<void> {
     return this.level.put(key, value);
@@ -37,7 +41,7 @@ class LevelNamespace implements Namespace {
     if (range.lt !== undefined) options.lt = range.lt;
     if (range.reverse !== undefined) options.reverse = range.reverse;
     if (range.limit !== undefined) options.limit = range.limit;
-    for await (const [key, value] of this.level.iterator(options)) yield [key as Bytes, value as Bytes];
+    for await (const [key, value] of this.level.iterator(options)) yield [plain(key), plain(value)];
   }
 }
 

@@ -31,7 +31,10 @@ export const devKeys: DevKey[] = Array.from({ length: 10 }, (_, i) => {
 
 export const FEE_RECIPIENT: Hex = "0x00000000000000000000000000000000000fee01";
 
-export function testGenesis(extra: Parameters<typeof createGenesis>[0]["alloc"] = undefined): Genesis {
+export function testGenesis(
+  extra: Parameters<typeof createGenesis>[0]["alloc"] = undefined,
+  gasLimit: number | undefined = undefined,
+): Genesis {
   const file = createGenesis({
     validators: [
       { index: 0, blsPublicKey: "0x01", peerId: "peer-0", feeRecipient: FEE_RECIPIENT },
@@ -43,6 +46,7 @@ export function testGenesis(extra: Parameters<typeof createGenesis>[0]["alloc"] 
       },
     ],
     ...(extra !== undefined ? { alloc: extra } : {}),
+    ...(gasLimit !== undefined ? { gasLimit } : {}),
   });
   return parseGenesis(file);
 }
