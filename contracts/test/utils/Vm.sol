@@ -24,6 +24,8 @@ interface Vm {
     function label(address account, string calldata newLabel) external;
     function load(address target, bytes32 slot) external view returns (bytes32 data);
     function store(address target, bytes32 slot, bytes32 value) external;
+    function startBroadcast() external;
+    function stopBroadcast() external;
 }
 
 /// Gas used by the last call, as forge's `lastCallGas` cheatcode reports it.
