@@ -157,6 +157,102 @@ export const adjudicatorAbi = [
       { name: "amount", type: "uint256", indexed: false },
     ],
   },
+  // Added by the contract beyond the shared spec (contracts/README.md): so viem can decode reverts.
+  { inputs: [], name: "AlreadyChallenged", type: "error" },
+  {
+    inputs: [
+      { name: "balances", type: "uint256" },
+      { name: "deposits", type: "uint256" },
+    ],
+    name: "BalanceSumMismatch",
+    type: "error",
+  },
+  { inputs: [{ name: "finalizesAt", type: "uint256" }], name: "ChallengeExpired", type: "error" },
+  { inputs: [{ name: "finalizesAt", type: "uint256" }], name: "ChallengeNotExpired", type: "error" },
+  { inputs: [{ name: "channelId", type: "bytes32" }], name: "ChannelConcluded", type: "error" },
+  {
+    inputs: [
+      { name: "expected", type: "bytes32" },
+      { name: "actual", type: "bytes32" },
+    ],
+    name: "ChannelIdMismatch",
+    type: "error",
+  },
+  { inputs: [], name: "ClaimFailed", type: "error" },
+  { inputs: [], name: "InvalidParams", type: "error" },
+  { inputs: [{ name: "participant", type: "uint256" }], name: "InvalidParticipant", type: "error" },
+  { inputs: [], name: "InvalidShortString", type: "error" },
+  { inputs: [{ name: "participant", type: "uint256" }], name: "InvalidSignature", type: "error" },
+  { inputs: [], name: "LengthMismatch", type: "error" },
+  { inputs: [], name: "NotChallenged", type: "error" },
+  { inputs: [], name: "NotFinal", type: "error" },
+  { inputs: [], name: "NothingToClaim", type: "error" },
+  { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
+  {
+    inputs: [
+      { name: "bits", type: "uint8" },
+      { name: "value", type: "int256" },
+    ],
+    name: "SafeCastOverflowedIntDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      { name: "bits", type: "uint8" },
+      { name: "value", type: "uint256" },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      { name: "registered", type: "uint256" },
+      { name: "offered", type: "uint256" },
+    ],
+    name: "StaleVersion",
+    type: "error",
+  },
+  { inputs: [{ name: "str", type: "string" }], name: "StringTooLong", type: "error" },
+  { inputs: [], name: "TokenTransferFailed", type: "error" },
+  {
+    inputs: [
+      { name: "participant", type: "uint256" },
+      { name: "stateDeposits", type: "uint256" },
+      { name: "totalDeposited", type: "uint256" },
+    ],
+    name: "Underfunded",
+    type: "error",
+  },
+  { inputs: [{ name: "version", type: "uint256" }], name: "VersionTooLarge", type: "error" },
+  { inputs: [], name: "ZeroDeposit", type: "error" },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, name: "payee", type: "address" },
+      { indexed: false, name: "amount", type: "uint256" },
+    ],
+    name: "Claimed",
+    type: "event",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { name: "channelId", type: "bytes32" },
+          { name: "version", type: "uint256" },
+          { name: "balances", type: "uint256[]" },
+          { name: "deposits", type: "uint256[]" },
+          { name: "isFinal", type: "bool" },
+        ],
+        name: "s",
+        type: "tuple",
+      },
+    ],
+    name: "stateDigest",
+    outputs: [{ name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
 ] as const;
 
 /** Challenge status as the adjudicator reports it in `challengeOf`. */

@@ -23,10 +23,16 @@ export function channelId(params: ChannelParams, chainId: number, adjudicator: A
   );
 }
 
+/** The adjudicator's limits (contracts/README.md): it refuses deposits into channels outside them. */
+export const MAX_PARTICIPANTS = 32;
+export const MAX_CHALLENGE_PERIOD = 365n * 24n * 3600n;
+
 /** Rejects params the adjudicator could never pay out (mismatched lengths, duplicate signers). */
 export function checkParams(params: ChannelParams): void {
   const n = params.participants.length;
-  if (n < 2) throw new ChannelError("INVALID_PARAMS", "a channel needs at least two participants", { n });
+  if (n < 2 || n > MAX_PARTICIPANTS) {
+    throw new ChannelError("INVALID_PARAMS", `a channel needs 2 to ${MAX_PARTICIPANTS} participants`, { n });
+  }
   if (params.payees.length !== n) {
     throw new ChannelError("INVALID_PARAMS", "payees and participants differ in length", {
       participants: n,
@@ -35,7 +41,16 @@ export function checkParams(params: ChannelParams): void {
   }
   const seen = new Set(params.participants.map((a) => a.toLowerCase()));
   if (seen.size !== n) throw new ChannelError("INVALID_PARAMS", "duplicate participant", { n });
-  if (params.nonce < 0n || params.challengePeriod < 0n) {
-    throw new ChannelError("INVALID_PARAMS", "nonce and challengePeriod must be non-negative");
+  if ([...params.participants, ...params.payees].some((a) => BigInt(a) === 0n)) {
+    throw new ChannelError("INVALID_PARAMS", "zero address as participant or payee");
+  }
+  if (params.nonce < 0n || params.challengePeriod < 1n || params.challengePeriod > MAX_CHALLENGE_PERIOD) {
+    throw new ChannelError(
+      "INVALID_PARAMS",
+      "challengePeriod must be 1 s to 365 days and nonce non-negative",
+      {
+        challengePeriod: params.challengePeriod,
+      },
+    );
   }
 }

@@ -6,6 +6,9 @@ import type { Hex } from "viem";
 import { ChannelError } from "./errors.js";
 import type { ChannelState } from "./types.js";
 
+/** The adjudicator packs registered versions into a uint64. */
+export const MAX_VERSION = 2n ** 64n - 1n;
+
 const sum = (xs: readonly bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
 
 /** The state both sides sign before anyone deposits: zero accounted deposits, so payout = what was deposited. */
@@ -90,6 +93,11 @@ export function checkUpdate(
     throw new ChannelError("STALE_VERSION", "version is not above the latest", {
       latest: current.version,
       got: next.version,
+    });
+  }
+  if (next.version > MAX_VERSION) {
+    throw new ChannelError("INVALID_STATE", "version beyond what the adjudicator can register", {
+      version: next.version,
     });
   }
   if (next.version !== current.version + 1n) {
