@@ -95,6 +95,11 @@ export class RpcServer {
     return this.address;
   }
 
+  /** Remove expired filters now (a timer also does it every minute at most). */
+  sweepFilters(): void {
+    this.filters.sweep();
+  }
+
   get listening(): RpcAddress | undefined {
     return this.address;
   }
