@@ -162,8 +162,10 @@ contract ChannelHandler is Test {
         _check(ch, owed, got, s);
     }
 
-    /// Both sign a final state over current deposits and close cooperatively.
+    /// Both sign a final state over current deposits and close cooperatively. Acts on one call in four,
+    /// so that most channels live long enough to be disputed.
     function closeFinal(uint256 ch, uint256 split) external {
+        if (split % 4 != 0) return;
         ch %= CHANNELS;
         ChannelAdjudicator.Params memory p = params(ch);
         bytes32 id = adj.channelId(p);
