@@ -104,6 +104,21 @@ export class SenderTransactions {
     return entry;
   }
 
+  /** Remove the entry with this nonce; later nonces wait behind the gap (queued). */
+  remove(nonce: bigint): PoolEntry | undefined {
+    const i = this.search(nonce);
+    if (i < 0) return undefined;
+    const [entry] = this.entries.splice(i, 1);
+    if (i < this.pendingCount) {
+      // Everything from the gap on is queued now; the prefix before it is unchanged.
+      this.pendingCount = 0;
+      this.pendingCost = 0n;
+      this.reclassify(0);
+    }
+    this.announcedBelow = Math.min(this.announcedBelow, this.pendingCount);
+    return entry;
+  }
+
   /** Adopt the final state: drop entries below the final nonce (returned) and re-sort the split. */
   setAccount(account: AccountState): PoolEntry[] {
     this.account = account;

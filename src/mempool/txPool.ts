@@ -379,6 +379,21 @@ export class TxPool {
     for (const entry of announced) this.events.emit("pending", entry);
   }
 
+  /**
+   * Take a transaction out (the block builder found it can never execute). Its sender's later nonces
+   * stay, queued behind the gap. Returns whether it was in the pool.
+   */
+  remove(hash: Hex): boolean {
+    const entry = this.byHash.get(lower(hash));
+    if (entry === undefined) return false;
+    const owner = this.senders.get(entry.sender)!;
+    owner.remove(entry.nonce);
+    this.forget(entry);
+    if (owner.count === 0) this.senders.delete(entry.sender);
+    this.events.emit("dropped", entry, "removed");
+    return true;
+  }
+
   // ─── Block building ─────────────────────────────────────────────────────────────────────────────
 
   /**

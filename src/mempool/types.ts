@@ -58,7 +58,9 @@ export type DropReason =
   /** Its nonce is below the sender's final nonce but it was not in the finalized block. */
   | "stale"
   /** Its sender reached the per-sender slot limit and a lower nonce arrived. */
-  | "accountLimit";
+  | "accountLimit"
+  /** Taken out by `remove` (the block builder found it can never execute). */
+  | "removed";
 
 export interface MempoolEvents {
   /** A transaction became executable for the first time (eth_subscribe newPendingTransactions, gossip). */

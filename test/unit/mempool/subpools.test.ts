@@ -160,4 +160,19 @@ describe("pending and queued sub-pools", () => {
     expect(reads).toEqual([0n, 1n]);
     expect(racing.size).toBe(0);
   });
+
+  it("removes a transaction on request and queues the sender's later nonces behind the gap", async () => {
+    const { pool, state, events } = makePool();
+    state.set(alice.address, { balance: RICH });
+    const txs = [0n, 1n, 2n].map((nonce) => signedTx(alice, { nonce }));
+    for (const tx of txs) await pool.add(tx);
+    expect(pool.remove(hashOf(txs[1]))).toBe(true);
+    expect(pool.remove(hashOf(txs[1]))).toBe(false);
+    expect(events.dropped).toEqual([[hashOf(txs[1]), "removed"]]);
+    expect(pool.status()).toEqual({ pending: 1, queued: 1 });
+    expect(pool.pendingNonceOf(alice.address)).toBe(1n);
+    // Refilling the gap promotes the rest again.
+    await pool.add(signedTx(alice, { nonce: 1n, maxFee: 20n * GWEI }));
+    expect(pool.status()).toEqual({ pending: 3, queued: 0 });
+  });
 });
