@@ -3,6 +3,7 @@
 // `npm test` runs the contracts' own tests.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -24,6 +25,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, "../..");
 const forge = path.join(root, "node_modules/@foundry-rs/forge-linux-amd64/bin/forge");
 const hardhat = path.join(root, "node_modules/hardhat/dist/src/cli.js");
@@ -73,6 +75,21 @@ describe("Solidity toolchain (offline)", () => {
     },
     10 * MINUTES,
   );
+
+  it("the committed artifacts in contracts/build match a fresh forge build", () => {
+    // Genesis installs USDC's runtime code from contracts/build; scripts deploy the adjudicator from it.
+    const exporter = require(path.join(root, "contracts/tools/export-artifacts.cjs")) as {
+      CONTRACTS: string[];
+      render(name: string): string;
+    };
+    for (const name of exporter.CONTRACTS) {
+      const committed = readFileSync(path.join(root, "contracts/build", `${name}.json`), "utf8");
+      expect(
+        committed,
+        `contracts/build/${name}.json is stale: run node contracts/tools/export-artifacts.cjs`,
+      ).toBe(exporter.render(name));
+    }
+  });
 
   it(
     "forge test passes the unit, fuzz and invariant suites",
