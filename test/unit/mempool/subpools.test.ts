@@ -175,4 +175,26 @@ describe("pending and queued sub-pools", () => {
     await pool.add(signedTx(alice, { nonce: 1n, maxFee: 20n * GWEI }));
     expect(pool.status()).toEqual({ pending: 3, queued: 0 });
   });
+
+  it("refreshes the senders of included transactions even when the update does not name them", async () => {
+    const { pool, state, events } = makePool();
+    state.set(alice.address, { balance: RICH });
+    const tx = signedTx(alice, { nonce: 0n });
+    await pool.add(tx);
+    state.set(alice.address, { nonce: 1n });
+    await pool.onFinalized({ baseFee: 0n, touched: [], included: [hashOf(tx)] });
+    expect(events.included).toEqual([hashOf(tx)]);
+    expect(pool.size).toBe(0);
+  });
+
+  it("accepts one of two concurrent submissions of the same transaction", async () => {
+    const { pool, state } = makePool();
+    state.set(alice.address, { balance: RICH });
+    const tx = signedTx(alice, { nonce: 0n });
+    const results = await Promise.allSettled([pool.add(tx), pool.add(tx)]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "ALREADY_KNOWN" });
+    expect(pool.size).toBe(1);
+  });
 });
