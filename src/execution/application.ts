@@ -22,8 +22,8 @@ import { BlockMismatchError, UnknownBlockError } from "./errors.js";
 
 /** What the application needs from the mempool (src/mempool implements it; node/ wires it). */
 export interface TransactionSource {
-  /** Candidates for the next block, best first. */
-  candidates(): CandidateTransactions;
+  /** Candidates for a block on `parent`, best first (minus what its non-final ancestors include). */
+  candidates(parent: Digest): CandidateTransactions;
   /** Transactions the builder found can never be included as they are. */
   dropRejected?(rejected: RejectedTransaction[]): void;
 }
@@ -72,7 +72,7 @@ export class ChainApplication implements Application {
       proposer: context.proposer,
       feeRecipient: this.chain.feeRecipient(context.proposer),
       timestamp: this.now(),
-      candidates: this.pool.candidates(),
+      candidates: this.pool.candidates(context.parent),
     });
     if (built.rejected.length > 0) this.pool.dropRejected?.(built.rejected);
     this.chain.keepSpeculative({ block: built.block, receipts: built.receipts });

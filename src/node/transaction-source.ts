@@ -1,0 +1,41 @@
+/**
+ * The block builder's candidates (execution/block-builder.ts) from the mempool's best-first order,
+ * minus the transactions already in the non-final ancestors the block is built on: a leader usually
+ * builds on an M-notarized parent that is not final yet, and the pool only forgets a transaction once a
+ * final block includes it.
+ */
+import { createAddressFromString } from "@ethereumjs/util";
+import { bytesToHex, type Hex } from "viem";
+import type { Digest } from "../consensus/application.js";
+import type { CandidateTransactions } from "../execution/block-builder.js";
+import type { Blockchain } from "../execution/blockchain.js";
+import type { DecodedTransaction } from "../execution/tx-validation.js";
+import type { TxPool } from "../mempool/index.js";
+
+export function candidatesOnParent(pool: TxPool, chain: Blockchain, parent: Digest): CandidateTransactions {
+  const included = transactionsAboveFinal(chain, parent);
+  const best = pool.best();
+  return {
+    next(): DecodedTransaction | undefined {
+      for (let step = best.next(); !step.done; step = best.next()) {
+        const entry = step.value;
+        if (included.has(entry.hash)) continue;
+        return { tx: entry.tx, sender: createAddressFromString(entry.sender), hash: entry.hash };
+      }
+      return undefined;
+    },
+    skipSender(sender) {
+      best.skipSender(sender.toString());
+    },
+  };
+}
+
+/** Hashes of the transactions in `digest` and its ancestors down to (not including) the final head. */
+function transactionsAboveFinal(chain: Blockchain, digest: Digest): Set<Hex> {
+  const hashes = new Set<Hex>();
+  for (let record = chain.speculativeBlock(digest); record !== undefined; ) {
+    for (const tx of record.block.transactions) hashes.add(bytesToHex(tx.hash()));
+    record = chain.speculativeBlock(bytesToHex(record.block.header.parentHash));
+  }
+  return hashes;
+}
