@@ -17,11 +17,11 @@ import { framedStream, readFailure } from "./framing.js";
 import type { P2pHost } from "./host.js";
 import { type P2pLogger, silentLogger } from "./logger.js";
 import { messageId, SeenCache } from "./seen-cache.js";
+import type { Verdict } from "./verdict.js";
 
 export const CONSENSUS_PROTOCOL = "/kairos/consensus/1";
 
-/** What a verifier says about a message: deliver it, drop it quietly, or drop it and blame the sender. */
-export type Verdict = "accept" | "ignore" | "reject";
+export type { Verdict };
 
 export interface ConsensusChannelOptions<M> {
   /** Peer IDs allowed to send consensus messages (the validator set, this node included or not). */
@@ -102,7 +102,7 @@ export class ConsensusChannel<M> {
     if (!this.#running) return;
     this.#running = false;
     this.#host.libp2p.removeEventListener("peer:connect", this.#onConnect);
-    await this.#host.unhandle(this.#protocol);
+    if (this.#host.libp2p.status === "started") await this.#host.unhandle(this.#protocol);
     const closing: Promise<unknown>[] = [];
     for (const pending of this.#outbound.values()) {
       closing.push(pending.then((lp) => lp.unwrap().close()).catch(() => {}));

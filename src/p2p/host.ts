@@ -130,7 +130,7 @@ export class P2pHost {
     this.libp2p.addEventListener("peer:disconnect", this.#onDisconnect);
     this.#maintenance = setInterval(() => this.#scores.prune(), MAINTENANCE_MS);
     this.#maintenance.unref();
-    for (const kept of this.#kept.values()) this.#schedule(kept, 0);
+    for (const kept of this.#kept.values()) this.#schedule(kept, this.#firstDialDelay(kept));
   }
 
   async stop(): Promise<void> {
@@ -170,7 +170,7 @@ export class P2pHost {
       dialing: false,
     };
     this.#kept.set(idText, kept);
-    if (this.#running) this.#schedule(kept, 0);
+    if (this.#running) this.#schedule(kept, this.#firstDialDelay(kept));
   }
 
   /** Records misbehaviour; a peer whose score falls to the threshold is disconnected and refused. */
@@ -210,8 +210,17 @@ export class P2pHost {
 
   readonly #onDisconnect = (event: CustomEvent<PeerId>): void => {
     const kept = this.#kept.get(event.detail.toString());
-    if (kept !== undefined) this.#schedule(kept, kept.backoffMs);
+    if (kept !== undefined) this.#schedule(kept, this.#firstDialDelay(kept));
   };
+
+  /**
+   * Validators list each other, so both ends of a pair would dial at once and open two connections
+   * (double the handshakes). The end with the lower peer ID dials at once; the other waits a little and
+   * dials only if no connection came in meanwhile.
+   */
+  #firstDialDelay(kept: KeptPeer): number {
+    return this.peerId < kept.id.toString() ? 0 : Math.min(this.#redial.maxMs, 10 * this.#redial.minMs);
+  }
 
   #schedule(kept: KeptPeer, delayMs: number): void {
     if (!this.#running || kept.dialing) return;

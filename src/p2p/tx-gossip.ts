@@ -7,10 +7,10 @@
 import type { GossipsubMessage, Message, TopicValidatorFn } from "@libp2p/gossipsub";
 import { TopicValidatorResult } from "@libp2p/gossipsub";
 import type { PeerId } from "@libp2p/interface";
-import type { Verdict } from "./consensus-channel.js";
 import { MessageTooLargeError } from "./errors.js";
 import { defaultPubsubOptions, type P2pHost } from "./host.js";
 import { type P2pLogger, silentLogger } from "./logger.js";
+import type { Verdict } from "./verdict.js";
 
 export const TX_TOPIC = "/kairos/tx/1";
 

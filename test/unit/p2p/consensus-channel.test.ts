@@ -1,7 +1,9 @@
+import { generateKeyPair } from "@libp2p/crypto/keys";
+import type { PrivateKey } from "@libp2p/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConsensusChannel, type Verdict } from "../../../src/p2p/consensus-channel.js";
 import { MalformedMessageError } from "../../../src/p2p/errors.js";
-import type { P2pHost } from "../../../src/p2p/host.js";
+import { P2pHost } from "../../../src/p2p/host.js";
 import { bytes, meshAll, startHosts, stopAll, text, waitFor } from "./helpers.js";
 
 /** A toy wire format standing in for consensus/wire.ts: "vote:<text>" frames; "forged:" fails verification. */
@@ -29,8 +31,13 @@ afterEach(async () => {
   channels = [];
 });
 
+/** Identity keys by peer ID, so a test can restart a host as the same peer. */
+const restartKeys = new Map<string, PrivateKey>();
+
 async function network(count: number, validatorCount = count): Promise<Node[]> {
-  hosts = await startHosts(count);
+  const keys = await Promise.all(Array.from({ length: count }, () => generateKeyPair("Ed25519")));
+  hosts = await startHosts(count, {}, keys);
+  for (const [i, host] of hosts.entries()) restartKeys.set(host.peerId, keys[i]);
   meshAll(hosts);
   const validators = hosts.slice(0, validatorCount).map((host) => host.peerId);
   const nodes: Node[] = [];
@@ -68,6 +75,37 @@ describe("consensus channel", () => {
     await waitFor("second message", () => nodes[2].inbox.length === 2);
     expect(nodes[2].inbox.map((entry) => entry.message)).toEqual(["vote:view-1", "vote:view-2"]);
     expect(nodes[2].channel.stats.duplicates).toBe(1);
+  });
+
+  it("reaches a validator again after it restarts with the same identity and address", async () => {
+    const nodes = await network(3);
+    const [sender, , restarting] = nodes;
+    const key = restartKeys.get(restarting.host.peerId)!;
+    const address = restarting.host.addresses()[0];
+    await restarting.channel.stop();
+    await restarting.host.stop();
+    await sender.channel.broadcast(bytes("vote:while-down"));
+
+    const host = await P2pHost.create({ privateKey: key, listen: [address.split("/p2p/")[0]] });
+    await host.start();
+    hosts.push(host);
+    const inbox: string[] = [];
+    const channel = new ConsensusChannel<string>(host, {
+      validators: nodes.map((node) => node.host.peerId),
+      decode,
+      verify,
+      onMessage: (message) => inbox.push(message),
+    });
+    await channel.start();
+    channels.push(channel);
+    await waitFor("reconnection", () => sender.host.isConnected(host.peerId));
+    // The sender's old stream died with the old connection; the next broadcast opens a fresh one.
+    await waitFor("delivery after restart", () => {
+      void sender.channel.broadcast(bytes(`vote:after-restart-${inbox.length}`));
+      return inbox.length > 0;
+    });
+    expect(inbox[0]).toMatch(/^vote:after-restart/);
+    expect(nodes[1].inbox.map((entry) => entry.message)).toContain("vote:while-down");
   });
 
   it("drops consensus messages from a peer outside the validator set and scores it down", async () => {

@@ -1,12 +1,17 @@
 /** Real libp2p hosts on 127.0.0.1 (free ports) for the p2p tests. */
 import { generateKeyPair } from "@libp2p/crypto/keys";
+import type { PrivateKey } from "@libp2p/interface";
 import { type P2pHost as Host, P2pHost, type P2pHostOptions } from "../../../src/p2p/host.js";
 
-export async function startHosts(count: number, options: Partial<P2pHostOptions> = {}): Promise<Host[]> {
+export async function startHosts(
+  count: number,
+  options: Partial<P2pHostOptions> = {},
+  keys: PrivateKey[] = [],
+): Promise<Host[]> {
   const hosts: Host[] = [];
   for (let i = 0; i < count; i++) {
     const host = await P2pHost.create({
-      privateKey: await generateKeyPair("Ed25519"),
+      privateKey: keys[i] ?? (await generateKeyPair("Ed25519")),
       redial: { minMs: 50, maxMs: 500 },
       ...options,
     });

@@ -23,7 +23,7 @@ describe("p2p host", () => {
       expect(host.addresses()[0]).toMatch(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${host.peerId}$`));
     }
     // Each host keeps a connection to the next one: a ring.
-    hosts.forEach((host, i) => host.keepConnected(hosts[(i + 1) % hosts.length].addresses()[0]));
+    for (const [i, host] of hosts.entries()) host.keepConnected(hosts[(i + 1) % hosts.length].addresses()[0]);
     await waitFor("ring", () => hosts.every((host) => host.connectedPeers().length >= 2));
     expect(tcpHandles()).toBeGreaterThan(before);
 

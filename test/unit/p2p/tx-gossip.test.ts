@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Verdict } from "../../../src/p2p/consensus-channel.js";
 import type { P2pHost } from "../../../src/p2p/host.js";
 import { TxGossip } from "../../../src/p2p/tx-gossip.js";
+import type { Verdict } from "../../../src/p2p/verdict.js";
 import { bytes, startHosts, stopAll, text, waitFor } from "./helpers.js";
 
 let hosts: P2pHost[] = [];
