@@ -34,7 +34,7 @@ function otherDigest(digest: `0x${string}`): `0x${string}` {
 }
 
 function signVote(sim: Simulation, key: ValidatorIndex, view: number, digest: `0x${string}`): Vote {
-  const signature = sim.scheme.signer(key).sign(voteBytes(sim.namespace, view, digest));
+  const signature = sim.signer(key).sign(voteBytes(sim.namespace, view, digest));
   return { type: "vote", view, digest, signer: key, signature };
 }
 
@@ -43,7 +43,7 @@ function signNullify(sim: Simulation, key: ValidatorIndex, view: number): Nullif
     type: "nullify",
     view,
     signer: key,
-    signature: sim.scheme.signer(key).sign(nullifyBytes(sim.namespace, view)),
+    signature: sim.signer(key).sign(nullifyBytes(sim.namespace, view)),
   };
 }
 
@@ -53,7 +53,7 @@ function conflictingProposal(sim: Simulation, proposal: Proposal): Proposal {
   const unsigned = { ...proposal, block };
   return {
     ...unsigned,
-    signature: sim.scheme.signer(proposal.proposer).sign(proposalBytes(sim.namespace, unsigned)),
+    signature: sim.signer(proposal.proposer).sign(proposalBytes(sim.namespace, unsigned)),
   };
 }
 

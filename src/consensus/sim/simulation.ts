@@ -11,7 +11,7 @@ import { type LeaderScheduleConfig, leaderSchedule } from "../leader.js";
 import { MemorySignedStore } from "../memory-store.js";
 import { type ConsensusMessage, type SignedMessage, signerOf } from "../messages.js";
 import { quorums } from "../quorums.js";
-import { SimulatedScheme } from "../signing.js";
+import { type SigningScheme, SimulatedScheme, type ValidatorSigner } from "../signing.js";
 import { decodeMessage, encodeMessage } from "../wire.js";
 import { SimulatedApplication } from "./application.js";
 import { type Behaviour, outbound } from "./byzantine.js";
@@ -47,6 +47,8 @@ export interface SimulationOptions {
   /** Pass every message through the wire codecs (default true). */
   encode?: boolean;
   noProgressThreshold?: number;
+  /** Real keys instead of the fast insecure SimulatedScheme (e.g. BLS12-381). */
+  keys?: { scheme: SigningScheme; signer: (key: ValidatorIndex) => ValidatorSigner };
   /** How many trace lines a violation reports (default 60). */
   traceLines?: number;
 }
@@ -69,7 +71,9 @@ export interface SimNode {
 export class Simulation {
   readonly scheduler = new Scheduler();
   readonly prng: Prng;
-  readonly scheme: SimulatedScheme;
+  readonly scheme: SigningScheme;
+  /** The secret key of validator `key` (Byzantine behaviours sign with it too). */
+  readonly signer: (key: ValidatorIndex) => ValidatorSigner;
   readonly namespace = new TextEncoder().encode("kairos-sim");
   readonly nodes: SimNode[] = [];
   readonly checker: InvariantChecker;
@@ -91,7 +95,9 @@ export class Simulation {
 
   constructor(readonly options: SimulationOptions) {
     this.prng = new Prng(options.seed);
-    this.scheme = new SimulatedScheme(options.n, options.seed);
+    const simulated = new SimulatedScheme(options.n, options.seed);
+    this.scheme = options.keys?.scheme ?? simulated;
+    this.signer = options.keys?.signer ?? ((key) => simulated.signer(key));
     this.q = quorums(options.n, options.f);
     this.leaders = leaderSchedule(options.n, options.leaders);
     this.deltaMs = options.deltaMs ?? 100;
@@ -155,7 +161,7 @@ export class Simulation {
       {
         validators: this.options.n,
         f: this.options.f,
-        signer: this.scheme.signer(node.key),
+        signer: this.signer(node.key),
         namespace: this.namespace,
         deltaMs: this.deltaMs,
         leaders: this.leaders,
