@@ -51,24 +51,24 @@ export function verifySignatureSets(sets: readonly SignatureSet[]): boolean[] {
 
 /**
  * Validity of each signature over `message`. The batch is aggregated with random blinding factors
- * (as Lodestar does), so two invalid signatures cannot cancel out into a valid aggregate.
+ * (as Lodestar does), so two invalid signatures cannot cancel out into a valid aggregate. blst parses
+ * and group-checks the signatures while aggregating; a malformed one fails its range like a wrong one.
  */
 export function verifySameMessage(message: Uint8Array, signatures: readonly SignerSignature[]): boolean[] {
-  const parsed = signatures.map((entry) => parseSignature(entry.signature));
-  const candidates = indicesWhere(parsed, (signature) => signature !== undefined);
-  const valid = locateValid(candidates.length, (from, to) => {
-    const slice = candidates.slice(from, to);
-    if (slice.length === 1) return verifyOne(message, signatures[slice[0]].publicKey, parsed[slice[0]]!);
+  return locateValid(signatures.length, (from, to) => {
+    if (to - from === 1) {
+      const parsed = parseSignature(signatures[from].signature);
+      return parsed !== undefined && verifyOne(message, signatures[from].publicKey, parsed);
+    }
     try {
       const blinded = aggregateWithRandomness(
-        slice.map((index) => ({ pk: signatures[index].publicKey, sig: signatures[index].signature })),
+        signatures.slice(from, to).map((entry) => ({ pk: entry.publicKey, sig: entry.signature })),
       );
       return verify(message, blinded.pk, blinded.sig);
     } catch {
       return false;
     }
   });
-  return scatter(signatures.length, candidates, valid);
 }
 
 function verifyOne(message: Uint8Array, publicKey: PublicKey, signature: Signature): boolean {
