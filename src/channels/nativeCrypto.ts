@@ -4,7 +4,8 @@
  * viem's hashTypedData costs ~220 µs per state here; this costs a few µs.
  */
 import { createRequire } from "node:module";
-import { bytesToHex, type Hex, hashDomain, hexToBytes, keccak256, toBytes } from "viem";
+import { dirname, join } from "node:path";
+import { type Hex, hashDomain, hexToBytes, keccak256, toBytes } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import type { StateCrypto, StateSigner } from "./crypto.js";
 import { ChannelError } from "./errors.js";
@@ -16,20 +17,30 @@ interface Secp256k1Native {
   ecdsaSign(message: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
   ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array;
 }
-interface KeccakHasher {
-  update(data: Uint8Array): KeccakHasher;
-  digest(): Uint8Array;
+/** The `keccak` package's native sponge, used directly: its stream wrapper costs 5x the hash itself. */
+interface KeccakState {
+  initialize(rate: number, capacity: number): void;
+  absorb(data: Buffer): void;
+  squeeze(length: number): Buffer;
 }
 
 const require = createRequire(import.meta.url);
 const secp256k1 = require("secp256k1/bindings") as Secp256k1Native;
-const createKeccak = require("keccak/bindings") as (algorithm: "keccak256") => KeccakHasher;
+// Load the binary the way `keccak/bindings` does (node-gyp-build from keccak's own dependencies), so a
+// missing binary fails loudly instead of falling back to JavaScript.
+const keccakDir = dirname(require.resolve("keccak/package.json"));
+const loadBinding = createRequire(join(keccakDir, "package.json"))("node-gyp-build") as (
+  dir: string,
+) => unknown;
+const KeccakStateClass = loadBinding(keccakDir) as new () => KeccakState;
+const sponge = new KeccakStateClass();
 
+/** keccak256 (rate 1088, capacity 512). Synchronous, so one sponge is safely reused. */
 export function nativeKeccak256(data: Uint8Array): Uint8Array {
-  // The native binding accepts only Buffers: wrap the same memory, no copy.
-  return createKeccak("keccak256")
-    .update(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-    .digest();
+  sponge.initialize(1088, 512);
+  // The binding accepts only Buffers: wrap the same memory, no copy.
+  sponge.absorb(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  return sponge.squeeze(32);
 }
 
 const STATE_TYPEHASH = toBytes(
@@ -48,14 +59,38 @@ function writeUint256(out: Uint8Array, offset: number, value: bigint): void {
   view.setBigUint64(24, value & 0xffffffffffffffffn);
 }
 
-function hashUintArray(values: readonly bigint[]): Uint8Array {
+function hashUintArrayUncached(values: readonly bigint[]): Uint8Array {
   const packed = new Uint8Array(32 * values.length);
   for (let i = 0; i < values.length; i++) writeUint256(packed, 32 * i, values[i]);
   return nativeKeccak256(packed);
 }
 
+/**
+ * hash(uint256[]) remembering its last input: deposits rarely change, so most digests reuse the hash.
+ * Compared by value, so it also hits for arrays decoded afresh from the wire.
+ */
+function lastValueHasher(): (values: readonly bigint[]) => Uint8Array {
+  let last: readonly bigint[] = [];
+  let lastHash = hashUintArrayUncached(last);
+  return (values) => {
+    if (values !== last && (values.length !== last.length || values.some((v, i) => v !== last[i]))) {
+      lastHash = hashUintArrayUncached(values);
+      last = values.slice();
+    }
+    return lastHash;
+  };
+}
+
+/** Hex → bytes through Buffer's native decoder: this sits on the per-update hot path. */
+function fastHexToBytes(hex: Hex): Uint8Array {
+  return Buffer.from(hex.slice(2), "hex");
+}
+
 /** Digests and recovery for one domain, natively. */
 export function nativeCrypto(domain: ChannelDomain): StateCrypto {
+  const hashDeposits = lastValueHasher();
+  let lastChannelId: Hex | undefined;
+  let lastChannelIdBytes: Uint8Array = new Uint8Array(32);
   const separator = hexToBytes(
     hashDomain({
       domain: {
@@ -78,12 +113,16 @@ export function nativeCrypto(domain: ChannelDomain): StateCrypto {
     digest(state) {
       const struct = new Uint8Array(32 * 6);
       struct.set(STATE_TYPEHASH, 0);
-      const id = hexToBytes(state.channelId);
-      if (id.length !== 32) throw new ChannelError("INVALID_STATE", "channelId must be 32 bytes");
-      struct.set(id, 32);
+      if (state.channelId !== lastChannelId) {
+        const id = hexToBytes(state.channelId);
+        if (id.length !== 32) throw new ChannelError("INVALID_STATE", "channelId must be 32 bytes");
+        lastChannelId = state.channelId;
+        lastChannelIdBytes = id;
+      }
+      struct.set(lastChannelIdBytes, 32);
       writeUint256(struct, 64, state.version);
-      struct.set(hashUintArray(state.balances), 96);
-      struct.set(hashUintArray(state.deposits), 128);
+      struct.set(hashUintArrayUncached(state.balances), 96);
+      struct.set(hashDeposits(state.deposits), 128);
       struct[191] = state.isFinal ? 1 : 0;
       const envelope = new Uint8Array(66);
       envelope[0] = 0x19;
@@ -93,7 +132,8 @@ export function nativeCrypto(domain: ChannelDomain): StateCrypto {
       return nativeKeccak256(envelope);
     },
     recover(digest, signature) {
-      const bytes = hexToBytes(signature);
+      if (signature.length !== 132) throw new ChannelError("BAD_SIGNATURE", "signature must be 65 bytes");
+      const bytes = fastHexToBytes(signature);
       if (!isLowS(bytes))
         throw new ChannelError("HIGH_S_SIGNATURE", "signature has a high s value or bad length");
       const v = bytes[64];
@@ -105,7 +145,7 @@ export function nativeCrypto(domain: ChannelDomain): StateCrypto {
         throw new ChannelError("BAD_SIGNATURE", "signature does not recover", { cause: String(cause) });
       }
       // Lowercase, not checksummed: callers compare case-insensitively and checksumming costs a keccak.
-      return bytesToHex(nativeKeccak256(publicKey.subarray(1)).subarray(12));
+      return `0x${Buffer.from(nativeKeccak256(publicKey.subarray(1)).subarray(12)).toString("hex")}`;
     },
   };
 }
@@ -124,7 +164,7 @@ export function nativeSigner(privateKey: Hex): NativeSigner {
       const out = new Uint8Array(65);
       out.set(signature, 0);
       out[64] = 27 + recid;
-      return bytesToHex(out);
+      return `0x${Buffer.from(out.buffer).toString("hex")}`;
     },
   };
 }
