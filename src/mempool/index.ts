@@ -1,4 +1,14 @@
-/** The transaction pool: what the node, RPC and the block builder import. */
+/**
+ * The transaction pool: what the node, RPC and the block builder import.
+ *
+ * Wiring (node/):
+ *   const pool = new TxPool({ options: { chainId, ...config.mempool }, state: finalStateReader, recovery });
+ *   rpc:      await pool.add(tx, { local: true, size: raw.length })   → hash, or a MempoolError (rpcCode)
+ *             pool.status() / content() / contentFrom(a) / inspect() / pendingNonce(a) / get(hash)
+ *   p2p:      await pool.add(tx, { size }); pool.events.on("pending", gossip); timer → pool.localsDue()
+ *   builder:  const it = pool.best(baseFee); for (const ptx of it) { …; on failure it.skipSender(ptx.sender) }
+ *   final:    await pool.onFinalized({ baseFee: next, touched, included: blockTxHashes })
+ */
 export { BestTransactions } from "./bestTransactions.js";
 export * from "./errors.js";
 export { bumpsEnough, effectiveTip } from "./fees.js";
