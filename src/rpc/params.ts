@@ -53,37 +53,35 @@ export type BlockTag =
   | { readonly kind: "number"; readonly number: bigint }
   | { readonly kind: "hash"; readonly hash: Hash; readonly requireCanonical: boolean };
 
-const namedTag = z.enum(["earliest", "latest", "pending", "safe", "finalized"]);
+const NAMED_TAGS: ReadonlySet<string> = new Set(["earliest", "latest", "pending", "safe", "finalized"]);
+const TAG_MESSAGE = "expected a block number or a tag (latest, earliest, pending, safe, finalized)";
+
+/**
+ * A number or a tag from one string, checked by hand: a zod union would build a failed issue for
+ * every branch it tries, and block tags are in the hot path of nearly every state read.
+ */
+const numberOrTagString = z.string({ error: TAG_MESSAGE }).transform((s, ctx): BlockTag => {
+  if (NAMED_TAGS.has(s)) return { kind: s as "earliest" | "latest" | "pending" | "safe" | "finalized" };
+  if (QUANTITY.test(s)) return { kind: "number", number: BigInt(s) };
+  ctx.addIssue({ code: "custom", message: TAG_MESSAGE });
+  return z.NEVER;
+});
+
+/** A block number or a tag, without EIP-1898 hashes (eth_getBlockByNumber, filters). */
+export const blockNumberOrTag: z.ZodType<BlockTag, unknown> = numberOrTagString;
 
 /** `latest`, a number, or EIP-1898 `{blockHash}` / `{blockNumber}`. */
 export const blockTag: z.ZodType<BlockTag, unknown> = z.union(
   [
-    namedTag.transform((kind): BlockTag => ({ kind })),
-    quantity.transform((number): BlockTag => ({ kind: "number", number })),
+    numberOrTagString,
     z
       .strictObject({ blockHash: hash, requireCanonical: z.boolean().optional() })
       .transform(
         (o): BlockTag => ({ kind: "hash", hash: o.blockHash, requireCanonical: !!o.requireCanonical }),
       ),
-    z
-      .strictObject({ blockNumber: z.union([quantity, namedTag]) })
-      .transform(
-        (o): BlockTag =>
-          typeof o.blockNumber === "bigint"
-            ? { kind: "number", number: o.blockNumber }
-            : { kind: o.blockNumber },
-      ),
+    z.strictObject({ blockNumber: numberOrTagString }).transform((o): BlockTag => o.blockNumber),
   ],
   { error: "expected a block number, a tag (latest, earliest, pending, safe, finalized) or {blockHash}" },
-);
-
-/** A block number or a tag, without EIP-1898 hashes (eth_getBlockByNumber, filters). */
-export const blockNumberOrTag: z.ZodType<BlockTag, unknown> = z.union(
-  [
-    namedTag.transform((kind): BlockTag => ({ kind })),
-    quantity.transform((number): BlockTag => ({ kind: "number", number })),
-  ],
-  { error: "expected a block number or a tag (latest, earliest, pending, safe, finalized)" },
 );
 
 export const LATEST: BlockTag = { kind: "latest" };
