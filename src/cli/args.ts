@@ -97,11 +97,15 @@ export function parseCommand(argv: readonly string[]): Command {
   }
 }
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+type Options = Record<string, { type: "string" | "boolean"; default?: string | boolean }>;
 
-function parse(args: readonly string[], options: Options) {
+function parse(
+  args: readonly string[],
+  options: Options,
+): { values: Record<string, string | boolean | undefined> } {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+    return { values: values as Record<string, string | boolean | undefined> };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
