@@ -35,7 +35,8 @@ export function defineMethod<S extends ParamsSchema>(
   return {
     name,
     async invoke(params, context) {
-      const raw = params === undefined ? NO_PARAMS : params;
+      // Absent or null params mean none (some clients send null for methods without arguments).
+      const raw = params === undefined || params === null ? NO_PARAMS : params;
       if (!Array.isArray(raw))
         throw new InvalidParamsError("params must be an array of positional arguments");
       const parsed = schema.safeParse(raw);

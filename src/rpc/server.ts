@@ -146,8 +146,9 @@ export class RpcServer {
       reply.code(204).send();
     });
 
-    app.post("/", (request, reply) => this.onHttp(request, reply));
-    app.get("/", (_request, reply) => {
+    // Any path, as anvil does: some tools append one to the node's URL.
+    app.post("*", (request, reply) => this.onHttp(request, reply));
+    app.get("*", (_request, reply) => {
       reply
         .code(405)
         .type(JSON_CONTENT)

@@ -104,9 +104,11 @@ describe("requests", () => {
     expect(json).toMatchObject({ id: 1, error: { code: -32602 } });
   });
 
-  it("treats absent params as none", async () => {
+  it("treats absent or null params as none", async () => {
     const { json } = await h.post('{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}');
     expect(json).toMatchObject({ result: "0x1b5f" });
+    const withNull = await h.post('{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":null}');
+    expect(withNull.json).toMatchObject({ result: "0x1b5f" });
   });
 
   it("hides internal failures behind -32603 and keeps serving", async () => {
@@ -178,6 +180,11 @@ describe("HTTP", () => {
   it("accepts bodies whatever their content type", async () => {
     const { json } = await h.post(request(1), { "content-type": "text/plain" });
     expect(json).toMatchObject({ result: "0x1b5f" });
+  });
+
+  it("serves JSON-RPC on any path", async () => {
+    const response = await fetch(`${h.url}/rpc/v1`, { method: "POST", body: request(3) });
+    expect(await response.json()).toEqual({ jsonrpc: "2.0", id: 3, result: "0x1b5f" });
   });
 
   it("answers a GET with an explanation", async () => {
