@@ -144,11 +144,14 @@ export class ConsensusChannel<M> {
   }
 
   async #write(peer: string, bytes: Uint8Array): Promise<void> {
+    const current = this.#stream(peer);
     try {
-      await (await this.#stream(peer)).write(bytes);
+      await (await current).write(bytes);
     } catch {
       // A stream that died since the last write (peer restarted, connection replaced): one fresh try.
-      this.#outbound.delete(peer);
+      // Only forget it if a concurrent send has not replaced it already.
+      if (this.#outbound.get(peer) === current) this.#outbound.delete(peer);
+      current.then((lp) => lp.unwrap().abort(new Error("consensus stream failed"))).catch(() => {});
       await (await this.#stream(peer)).write(bytes);
     }
   }

@@ -18,6 +18,7 @@ import {
 import { framedStream, readFailure } from "./framing.js";
 import type { P2pHost } from "./host.js";
 import { type P2pLogger, silentLogger } from "./logger.js";
+import { PeerRateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import {
   decodeSyncRequest,
   encodeSyncRequest,
@@ -56,6 +57,8 @@ export interface SyncOptions {
   maxAttempts?: number;
   /** Server: concurrent requests served per connection. */
   maxConcurrentRequests?: number;
+  /** Server: requests each peer may make per second (sustained), and in a burst. */
+  rateLimit?: RateLimitOptions;
   protocol?: string;
   logger?: P2pLogger;
 }
@@ -66,6 +69,7 @@ export const defaultSyncOptions = {
   serveTimeoutMs: 10_000,
   maxAttempts: 4,
   maxConcurrentRequests: 4,
+  rateLimit: { perSecond: 20, burst: 40 } satisfies RateLimitOptions,
 };
 
 export interface RequestOptions {
@@ -83,6 +87,7 @@ export class SyncProtocol {
   readonly #handler: SyncHandler | undefined;
   readonly #protocol: string;
   readonly #limits: typeof defaultSyncOptions;
+  readonly #rate: PeerRateLimiter;
   readonly #log: P2pLogger;
 
   constructor(host: P2pHost, options: SyncOptions = {}) {
@@ -96,7 +101,9 @@ export class SyncProtocol {
       serveTimeoutMs: options.serveTimeoutMs ?? defaultSyncOptions.serveTimeoutMs,
       maxAttempts: options.maxAttempts ?? defaultSyncOptions.maxAttempts,
       maxConcurrentRequests: options.maxConcurrentRequests ?? defaultSyncOptions.maxConcurrentRequests,
+      rateLimit: options.rateLimit ?? defaultSyncOptions.rateLimit,
     };
+    this.#rate = new PeerRateLimiter(this.#limits.rateLimit);
   }
 
   async start(): Promise<void> {
@@ -196,6 +203,11 @@ export class SyncProtocol {
         if (failure === "end") throw error;
         this.#host.penalize(from, failure);
         await this.#respond(frames, "bad-request", failure, signal);
+        return;
+      }
+      // Over the rate: answer without work. Not an offence: a node catching up asks in bursts.
+      if (!this.#rate.tryTake(from)) {
+        await this.#respond(frames, "unavailable", "rate limited", signal);
         return;
       }
       let data: Uint8Array | null;

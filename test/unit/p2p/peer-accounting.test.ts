@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PeerScoreBook } from "../../../src/p2p/peer-score.js";
+import { PeerRateLimiter } from "../../../src/p2p/rate-limit.js";
 
 describe("peer score book", () => {
   it("bans a peer whose penalties reach the threshold, once, for the ban period", () => {
@@ -27,5 +28,17 @@ describe("peer score book", () => {
     now = 60_000;
     book.prune();
     expect(book.score("p")).toBeCloseTo(0);
+  });
+});
+
+describe("peer rate limiter", () => {
+  it("allows a burst, then the sustained rate, per peer", () => {
+    let now = 0;
+    const limiter = new PeerRateLimiter({ perSecond: 2, burst: 3 }, () => now);
+    expect([1, 2, 3, 4].map(() => limiter.tryTake("a"))).toEqual([true, true, true, false]);
+    expect(limiter.tryTake("b")).toBe(true);
+    now = 500;
+    expect(limiter.tryTake("a")).toBe(true);
+    expect(limiter.tryTake("a")).toBe(false);
   });
 });

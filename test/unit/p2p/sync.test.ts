@@ -64,10 +64,19 @@ describe("sync request encoding", () => {
 });
 
 describe("sync protocol", () => {
-  it("answers a range request from a peer", async () => {
-    const [client] = await network([undefined, blockServer]);
-    const answer = await client.request(hosts[1].peerId, { kind: "final-blocks", from: 5n, count: 3 });
+  it("answers a range request from a peer, within the peer's request rate", async () => {
+    const [client] = await network([undefined, blockServer], {}, [
+      {},
+      { rateLimit: { perSecond: 0.01, burst: 1 } },
+    ]);
+    const server = hosts[1].peerId;
+    const answer = await client.request(server, { kind: "final-blocks", from: 5n, count: 3 });
     expect(text(answer)).toBe("block:5\nblock:6\nblock:7");
+    const limited = await failureOf(client.request(server, { kind: "final-blocks", from: 8n, count: 1 }));
+    expect(limited.data.attempts).toEqual([
+      { peer: server, error: expect.stringMatching(/unavailable: rate limited/) },
+    ]);
+    expect(hosts[0].score(server)).toBe(0);
   });
 
   it("falls back to another peer when the preferred one times out, errors or lies", async () => {
