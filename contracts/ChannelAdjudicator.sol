@@ -276,13 +276,15 @@ contract ChannelAdjudicator is EIP712, ReentrancyGuardTransient {
     }
 
     /// Rejects parameters under which deposited funds could never be released.
-    function _validateParams(Params calldata p) private pure {
+    function _validateParams(Params calldata p) private view {
         uint256 n = p.participants.length;
         if (n < 2 || n > MAX_PARTICIPANTS || p.payees.length != n) revert InvalidParams();
         if (p.challengePeriod == 0 || p.challengePeriod > MAX_CHALLENGE_PERIOD) revert InvalidParams();
         for (uint256 i; i < n; ++i) {
             address who = p.participants[i];
-            if (who == address(0) || p.payees[i] == address(0)) revert InvalidParams();
+            address payee = p.payees[i];
+            // This contract cannot receive pushes or call claim(): a payout to it would be stuck.
+            if (who == address(0) || payee == address(0) || payee == address(this)) revert InvalidParams();
             for (uint256 j = i + 1; j < n; ++j) {
                 if (p.participants[j] == who) revert InvalidParams();
             }

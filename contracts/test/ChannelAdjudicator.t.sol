@@ -89,6 +89,10 @@ contract ChannelAdjudicatorTest is ChannelFixture {
         bad.payees[0] = address(0);
         _expectInvalid(bad);
 
+        bad = params2(1);
+        bad.payees[1] = address(adj);
+        _expectInvalid(bad);
+
         bad.participants = new address[](1);
         bad.participants[0] = alice;
         bad.payees = new address[](1);
