@@ -144,8 +144,12 @@ export class ValidatorNode {
             return () => pool.events.off("pending", listener);
           },
         },
-        { isFinal: async (digest) => (await chain.finalBlock(digest)) !== undefined },
+        {
+          isFinal: async (digest) => (await chain.finalBlock(digest)) !== undefined,
+          isKnown: async (digest) => (await chain.header(digest)) !== undefined,
+        },
         config.consensus.emptyBlockIntervalMs,
+        config.consensus.viewTimeoutMs,
       );
       const signedStore = new LevelSignedStore(store);
 
