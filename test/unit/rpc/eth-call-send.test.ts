@@ -116,6 +116,20 @@ describe("eth_estimateGas", () => {
     });
   });
 
+  it("searches no higher than the gas the sender can pay for", async () => {
+    // 10^18 wei at 10^13 per gas buys 100,000 gas: enough for the burner, not at 10^14.
+    const paying = { from: SENDER, to: Contracts.gasBurner, maxFeePerGas: "0x9184e72a000" };
+    expect(await h.result("eth_estimateGas", [paying])).toBe(`0x${BURNER_GAS.toString(16)}`);
+    expect((await h.call("eth_estimateGas", [{ ...paying, maxFeePerGas: "0x5af3107a4000" }])).error).toEqual({
+      code: -32000,
+      message: "gas required exceeds allowance (10000)",
+    });
+    expect((await h.call("eth_estimateGas", [{ ...paying, value: "0xde0b6b3a7640001" }])).error).toEqual({
+      code: -32000,
+      message: "insufficient funds for transfer",
+    });
+  });
+
   it("reports a revert like eth_call", async () => {
     expect((await h.call("eth_estimateGas", [{ to: Contracts.reverter }])).error).toMatchObject({
       code: 3,

@@ -145,6 +145,18 @@ describe("eth_getLogs range", () => {
   });
 });
 
+describe("eth_getLogs results", () => {
+  it("refuses an answer with more logs than the limit", async () => {
+    h = await startHarness({ maxLogsResults: 2 });
+    const log = { address: "0x00000000000000000000000000000000000c0de1" as const, topics: [] };
+    h.backend.addBlock([{ logs: [log, log, log] }]);
+    expect((await h.call("eth_getLogs", [{ fromBlock: "0x0" }])).error).toEqual({
+      code: -32005,
+      message: "query returned more than 2 results; narrow the block range or the filter",
+    });
+  });
+});
+
 describe("subscriptions per connection", () => {
   it("refuses one subscription too many", async () => {
     h = await startHarness({ maxSubscriptionsPerConnection: 2 });
