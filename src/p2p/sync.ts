@@ -72,6 +72,9 @@ export const defaultSyncOptions = {
   rateLimit: { perSecond: 20, burst: 40 } satisfies RateLimitOptions,
 };
 
+/** How long a peer that failed a request is asked after the others. */
+const FAILURE_MEMORY_MS = 60_000;
+
 export interface RequestOptions {
   timeoutMs?: number;
   maxAttempts?: number;
@@ -88,6 +91,8 @@ export class SyncProtocol {
   readonly #protocol: string;
   readonly #limits: typeof defaultSyncOptions;
   readonly #rate: PeerRateLimiter;
+  /** When each peer last failed us as a client; such peers are asked last for a while. */
+  readonly #lastFailure = new Map<string, number>();
   readonly #log: P2pLogger;
 
   constructor(host: P2pHost, options: SyncOptions = {}) {
@@ -134,12 +139,14 @@ export class SyncProtocol {
       try {
         const data = await this.#ask(candidate, encoded, timeoutMs);
         if (options.accept !== undefined && !(await options.accept(data, candidate))) {
+          this.#lastFailure.set(candidate, Date.now());
           this.#host.penalize(candidate, "bad-response");
           attempts.push({ peer: candidate, error: "answer not accepted" });
           continue;
         }
         return data;
       } catch (error) {
+        this.#lastFailure.set(candidate, Date.now());
         this.#log.debug({ peer: candidate, error: String(error) }, "sync request failed");
         attempts.push({ peer: candidate, error: error instanceof Error ? error.message : String(error) });
       }
@@ -150,10 +157,16 @@ export class SyncProtocol {
   #candidates(preferred: string | undefined, maxAttempts: number): string[] {
     const usable = (peer: string) => peer !== this.#host.peerId && !this.#host.isBanned(peer);
     const others = this.#host.connectedPeers().filter((peer) => peer !== preferred && usable(peer));
-    // Spread load and avoid always hitting the same slow peer first.
+    // Spread load (shuffle), but ask peers that recently timed out or failed last.
     for (let i = others.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
       [others[i], others[j]] = [others[j], others[i]];
+    }
+    const since = Date.now() - FAILURE_MEMORY_MS;
+    const failedRecently = (peer: string) => (this.#lastFailure.get(peer) ?? 0) > since;
+    others.sort((a, b) => Number(failedRecently(a)) - Number(failedRecently(b)));
+    if (this.#lastFailure.size > 1024) {
+      for (const [peer, at] of this.#lastFailure) if (at <= since) this.#lastFailure.delete(peer);
     }
     const first = preferred !== undefined && usable(preferred) ? [preferred] : [];
     return [...first, ...others].slice(0, maxAttempts);
