@@ -1,4 +1,4 @@
-import { encodeAbiParameters, hashTypedData, keccak256, verifyTypedData } from "viem";
+import { encodeAbiParameters, type Hex, hashTypedData, keccak256, verifyTypedData } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { channelId } from "../../../src/channels/channelId.js";
@@ -141,6 +141,19 @@ describe("EIP-712 state signatures", () => {
     await expect(viemCrypto(domain).recover(nativeCrypto(domain).digest(state), high)).rejects.toMatchObject({
       code: "HIGH_S_SIGNATURE",
     });
+  });
+});
+
+describe("low-s", () => {
+  const halfN = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+  const sigWithS = (s: bigint): Hex => `0x${"11".repeat(32)}${s.toString(16).padStart(64, "0")}1b`;
+  it("accepts 0 < s <= n/2 and nothing else", () => {
+    expect(isLowS(sigWithS(1n))).toBe(true);
+    expect(isLowS(sigWithS(halfN))).toBe(true);
+    expect(isLowS(sigWithS(halfN + 1n))).toBe(false);
+    expect(isLowS(sigWithS(0n))).toBe(false);
+    expect(isLowS(sigWithS(2n ** 256n - 1n))).toBe(false);
+    expect(isLowS("0x1234")).toBe(false);
   });
 });
 

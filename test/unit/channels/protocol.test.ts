@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MessageChannel } from "node:worker_threads";
 import type { Hex } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
 import { LevelChannelStore } from "../../../src/channels/levelStore.js";
 import { MemoryDepositLedger } from "../../../src/channels/memoryLedger.js";
 import type { ChannelMessage, RejectMessage } from "../../../src/channels/messages.js";
+import { portTransport } from "../../../src/channels/portTransport.js";
 import { prefundState } from "../../../src/channels/state.js";
 import { MemoryChannelStore } from "../../../src/channels/store.js";
 import { type ChannelTransport, memoryTransportPair } from "../../../src/channels/transport.js";
@@ -22,6 +24,14 @@ afterEach(async () => {
 
 const transports: Record<string, () => Promise<Pair>> = {
   memory: async () => memoryTransportPair(),
+  messageport: async () => {
+    const { port1, port2 } = new MessageChannel();
+    cleanups.push(async () => {
+      port1.close();
+      port2.close();
+    });
+    return [portTransport(port1), portTransport(port2)];
+  },
   websocket: async () => {
     const listener = await listenWsTransport({ host: "127.0.0.1", port: 0 });
     cleanups.push(() => listener.close());
@@ -185,5 +195,43 @@ describe("both sides paying at once", () => {
     await b.pay(2n * USDC);
     expect(a.latest!.state.balances).toEqual([6n * USDC, 4n * USDC]);
     expect(b.latest).toEqual(a.latest);
+  });
+});
+
+describe("the payer's side", () => {
+  it("refuses a countersignature that is not the payee's, and the payment fails", async () => {
+    const [aliceEnd, bobEnd] = memoryTransportPair();
+    const alice = await channelFor(0, aliceEnd);
+    bobEnd.onMessage((m) => {
+      if (m.kind !== "propose") return;
+      const signer = m.state.version === 0n ? bobSigner : carolSigner;
+      bobEnd.send({
+        kind: "accept",
+        channelId: id,
+        signer: 1,
+        version: m.state.version,
+        signature: signer.sign(m.state, crypto.digest(m.state)),
+      });
+    });
+    await alice.open(0n);
+    expect(alice.latest?.state.version).toBe(0n);
+    await expect(alice.close()).rejects.toMatchObject({ code: "BAD_SIGNATURE" });
+    expect(alice.latest?.state.version).toBe(0n);
+  });
+
+  it("once it has signed a final state it signs nothing else, even after a restart", async () => {
+    const [aliceEnd, bobEnd] = memoryTransportPair();
+    const store = new MemoryChannelStore();
+    const ledger = new MemoryDepositLedger();
+    const alice = await channelFor(0, aliceEnd, store, ledger);
+    const bob = await channelFor(1, bobEnd, new MemoryChannelStore(), ledger);
+    await alice.open(0n);
+    ledger.credit(id, 0, 10n);
+    await alice.fund(10n);
+    await bob.stop(); // bob goes silent: the final state will never be countersigned
+    await expect(alice.close()).rejects.toMatchObject({ code: "CLOSED_TRANSPORT" });
+    const [again] = memoryTransportPair();
+    const restarted = await channelFor(0, again, store, ledger);
+    await expect(restarted.pay(1n)).rejects.toMatchObject({ code: "FINALIZED" });
   });
 });
