@@ -28,6 +28,8 @@ interface PoolThread {
   worker: Worker;
   ready: Promise<void>;
   pending: Map<number, PendingTask>;
+  /** Set when the thread died before loading its module: it is not replaced (no crash loop). */
+  failure?: Error;
 }
 
 export class WorkerPool {
@@ -49,7 +51,10 @@ export class WorkerPool {
   /** Run `op` on the least busy thread. `input`'s buffer is transferred when it holds only `input`. */
   run(op: string, input: Uint8Array): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new WorkerPoolError(`${this.options.name} pool is closed`));
-    const thread = this.threads.reduce((best, candidate) =>
+    const alive = this.threads.filter((candidate) => !candidate.failure);
+    if (alive.length === 0)
+      return Promise.reject(this.threads[0]?.failure ?? new WorkerPoolError("no threads"));
+    const thread = alive.reduce((best, candidate) =>
       candidate.pending.size < best.pending.size ? candidate : best,
     );
     const id = this.nextId++;
@@ -77,6 +82,7 @@ export class WorkerPool {
     });
     worker.unref();
     const pending = new Map<number, PendingTask>();
+    let loaded = false;
     let markReady: () => void = () => {};
     let failReady: (error: Error) => void = () => {};
     const ready = new Promise<void>((resolve, reject) => {
@@ -87,7 +93,10 @@ export class WorkerPool {
     const thread: PoolThread = { worker, ready, pending };
 
     worker.on("message", (message: TaskReply | { ready: true }) => {
-      if ("ready" in message) return markReady();
+      if ("ready" in message) {
+        loaded = true;
+        return markReady();
+      }
       const task = pending.get(message.id);
       if (!task) return;
       pending.delete(message.id);
@@ -107,7 +116,11 @@ export class WorkerPool {
       );
       failReady(failure);
       this.failPending(thread, failure);
-      // Keep the pool at its size: a crashed thread is replaced.
+      if (!loaded) {
+        thread.failure = failure;
+        return;
+      }
+      // Keep the pool at its size: a thread that crashed after loading is replaced.
       const position = this.threads.indexOf(thread);
       if (position >= 0) this.threads[position] = this.spawn(index);
     });

@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { SIGNATURE_TASK_BYTES } from "../../../src/crypto/secp256k1.js";
 import { createSenderRecoveryPool } from "../../../src/crypto/senderRecovery.js";
+import { WorkerPool } from "../../../src/crypto/workerPool.js";
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, "../../..");
@@ -40,6 +41,17 @@ describe("WorkerPool", () => {
       .catch((error: unknown) => error);
     await pool.close();
     expect(await outcome).toMatchObject({ code: "WORKER_POOL" });
+  });
+
+  it("fails tasks with a clear error when the worker module cannot load, without respawning it", async () => {
+    const pool = new WorkerPool({
+      module: new URL("./fixtures/missingWorker.ts", import.meta.url),
+      size: 1,
+      name: "broken",
+    });
+    await expect(pool.ready()).rejects.toMatchObject({ code: "WORKER_POOL" });
+    await expect(pool.run("anything", new Uint8Array(1))).rejects.toThrow("broken worker 0");
+    await pool.close();
   });
 
   it("loads TypeScript workers under tsx, and the process exits on its own after close()", async () => {
