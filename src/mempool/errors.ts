@@ -10,6 +10,7 @@ export const TX_POOL_RPC_ERROR_CODE = -32000;
 
 export type MempoolErrorCode =
   | "ALREADY_KNOWN"
+  | "MALFORMED_TRANSACTION"
   | "INVALID_SENDER"
   | "INVALID_CHAIN_ID"
   | "UNPROTECTED_TRANSACTION"
@@ -44,6 +45,14 @@ export class AlreadyKnownError extends MempoolError {
   readonly code = "ALREADY_KNOWN";
   constructor(readonly hash: string) {
     super("already known", { hash });
+  }
+}
+
+/** The bytes are not a transaction (bad RLP, bad field, invalid signature values). */
+export class MalformedTransactionError extends MempoolError {
+  readonly code = "MALFORMED_TRANSACTION";
+  constructor(readonly reason: string) {
+    super(`invalid transaction: ${reason}`, { reason });
   }
 }
 

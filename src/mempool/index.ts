@@ -10,6 +10,7 @@
  *   final:    await pool.onFinalized({ baseFee: next, touched, included: blockTxHashes })
  */
 export { BestTransactions } from "./bestTransactions.js";
+export { decodeRawTransaction } from "./decode.js";
 export * from "./errors.js";
 export { bumpsEnough, effectiveTip } from "./fees.js";
 export { defaultMempoolOptions, type MempoolOptions } from "./options.js";
