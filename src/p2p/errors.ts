@@ -11,7 +11,8 @@ export type P2pErrorCode =
   | "SYNC_REQUEST_FAILED"
   | "SYNC_REMOTE_ERROR"
   | "NO_PEERS"
-  | "PEER_BANNED";
+  | "PEER_BANNED"
+  | "INVALID_PEER_ADDRESS";
 
 export class P2pError<D extends object = object> extends Error {
   constructor(
@@ -64,5 +65,11 @@ export class SyncRequestFailedError extends P2pError<{ attempts: { peer: string;
         : `sync request failed on ${attempts.length} peer(s): ${attempts.map((a) => `${a.peer}: ${a.error}`).join("; ")}`,
       { attempts },
     );
+  }
+}
+
+export class InvalidPeerAddressError extends P2pError<{ address: string }> {
+  constructor(address: string, reason: string, options?: ErrorOptions) {
+    super("INVALID_PEER_ADDRESS", `peer address ${address}: ${reason}`, { address }, options);
   }
 }

@@ -15,6 +15,7 @@ import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p, type Libp2p } from "libp2p";
+import { InvalidPeerAddressError } from "./errors.js";
 import { type P2pLogger, silentLogger } from "./logger.js";
 import { type Offence, PeerScoreBook, type PeerScoreOptions } from "./peer-score.js";
 import { messageId } from "./seen-cache.js";
@@ -73,7 +74,7 @@ export class P2pHost {
   readonly #log: P2pLogger;
   readonly #onPeerBanned: ((peer: string, score: number) => void) | undefined;
   readonly #kept = new Map<string, KeptPeer>();
-  readonly #stopping = new AbortController();
+  #stopping = new AbortController();
   #maintenance: NodeJS.Timeout | undefined;
   #running = false;
 
@@ -126,6 +127,7 @@ export class P2pHost {
 
   async start(): Promise<void> {
     await this.libp2p.start();
+    this.#stopping = new AbortController();
     this.#running = true;
     this.libp2p.addEventListener("peer:disconnect", this.#onDisconnect);
     this.#maintenance = setInterval(() => this.#scores.prune(), MAINTENANCE_MS);
@@ -158,9 +160,14 @@ export class P2pHost {
 
   /** Adds a peer to the set kept connected (redialled with backoff whenever it drops). */
   keepConnected(address: string): void {
-    const addr = multiaddr(address);
+    let addr: Multiaddr;
+    try {
+      addr = multiaddr(address);
+    } catch (error) {
+      throw new InvalidPeerAddressError(address, "not a multiaddr", { cause: error });
+    }
     const idText = addr.getComponents().find((component) => component.name === "p2p")?.value;
-    if (idText === undefined) throw new Error(`peer address ${address} has no /p2p/<peer id> part`);
+    if (idText === undefined) throw new InvalidPeerAddressError(address, "no /p2p/<peer id> part");
     if (idText === this.peerId || this.#kept.has(idText)) return;
     const kept: KeptPeer = {
       id: peerIdFromString(idText),

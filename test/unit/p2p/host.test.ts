@@ -1,5 +1,6 @@
 import { generateKeyPair } from "@libp2p/crypto/keys";
 import { afterEach, describe, expect, it } from "vitest";
+import { InvalidPeerAddressError } from "../../../src/p2p/errors.js";
 import { P2pHost } from "../../../src/p2p/host.js";
 import { startHosts, stopAll, waitFor } from "./helpers.js";
 
@@ -26,6 +27,8 @@ describe("p2p host", () => {
     for (const [i, host] of hosts.entries()) host.keepConnected(hosts[(i + 1) % hosts.length].addresses()[0]);
     await waitFor("ring", () => hosts.every((host) => host.connectedPeers().length >= 2));
     expect(tcpHandles()).toBeGreaterThan(before);
+    expect(() => hosts[0].keepConnected("/ip4/127.0.0.1/tcp/1")).toThrow(InvalidPeerAddressError);
+    expect(() => hosts[0].keepConnected("not an address")).toThrow(/not a multiaddr/);
 
     await stopAll(hosts);
     hosts = [];
