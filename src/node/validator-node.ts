@@ -267,7 +267,11 @@ export class ValidatorNode {
         log.info({ height: synced.height }, "synced final blocks from peers");
       }
       await engine.start();
-      closers.push(() => engine!.stop());
+      closers.push(async () => {
+        engine!.stop();
+        // Let a store write or a block commit already under way finish before LevelDB closes.
+        await engine!.idle();
+      });
 
       const node = new ValidatorNode(index, chain, pool, engine, host, txGossip, log);
       node.closers.push(...closers);
