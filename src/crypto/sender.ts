@@ -20,18 +20,23 @@ export interface RecoveredSender {
 }
 
 /** The 97-byte recovery task of a signed transaction; throws SenderRecoveryError for a bad v or high s. */
-export function signatureTask(tx: TypedTransaction, txHash: `0x${string}`): Uint8Array {
+/** The hash that names a signed transaction in errors (computed only when an error needs it). */
+export function txHashOf(tx: TypedTransaction): `0x${string}` {
+  return bytesToHex(tx.hash());
+}
+
+export function signatureTask(tx: TypedTransaction): Uint8Array {
   const { v, r, s } = tx;
   if (v === undefined || r === undefined || s === undefined) {
     throw new SenderRecoveryError("UNSIGNED", undefined, "transaction is not signed");
   }
   if (r === 0n || r >= SECP256K1_N || s === 0n || s >= SECP256K1_N) {
-    throw new SenderRecoveryError("INVALID_SIGNATURE", txHash, "signature r or s out of range");
+    throw new SenderRecoveryError("INVALID_SIGNATURE", txHashOf(tx), "signature r or s out of range");
   }
   if (s > SECP256K1_HALF_N) {
     throw new SenderRecoveryError(
       "HIGH_S",
-      txHash,
+      txHashOf(tx),
       "signature s is in the upper half of the curve order (EIP-2)",
     );
   }
@@ -39,7 +44,7 @@ export function signatureTask(tx: TypedTransaction, txHash: `0x${string}`): Uint
   if (recoveryId === undefined) {
     throw new SenderRecoveryError(
       "INVALID_V",
-      txHash,
+      txHashOf(tx),
       `signature v ${v} is not valid for this transaction type`,
     );
   }
@@ -78,10 +83,9 @@ export function addressOfPublicKey(publicKey: Uint8Array): Address {
  */
 export function recoverSender(tx: TypedTransaction): RecoveredSender {
   assertSigned(tx);
-  const txHash = bytesToHex(tx.hash());
-  const publicKey = recoverPublicKey(signatureTask(tx, txHash));
+  const publicKey = recoverPublicKey(signatureTask(tx));
   if (!publicKey)
-    throw new SenderRecoveryError("INVALID_SIGNATURE", txHash, "signature recovers no public key");
+    throw new SenderRecoveryError("INVALID_SIGNATURE", txHashOf(tx), "signature recovers no public key");
   primeTransaction(tx, publicKey);
   return { address: addressOfPublicKey(publicKey), publicKey };
 }

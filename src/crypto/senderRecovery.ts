@@ -14,6 +14,7 @@ import {
   recoverPublicKey,
   SIGNATURE_TASK_BYTES,
   signatureTask,
+  txHashOf,
 } from "./sender.js";
 import type { SenderCache } from "./senderCache.js";
 import { WorkerPool } from "./workerPool.js";
@@ -40,13 +41,12 @@ export async function recoverSenders(
   pool?: WorkerPool,
 ): Promise<SenderResult[]> {
   const results = new Array<SenderResult>(txs.length);
-  const hashes = txs.map((tx) => (tx.isSigned() ? bytesToHex(tx.hash()) : undefined));
   const positions: number[] = [];
   const tasks: Uint8Array[] = [];
   txs.forEach((tx, index) => {
     try {
       assertSigned(tx);
-      tasks.push(signatureTask(tx, hashes[index] as `0x${string}`));
+      tasks.push(signatureTask(tx));
       positions.push(index);
     } catch (error) {
       if (!(error instanceof SenderRecoveryError)) throw error;
@@ -60,7 +60,7 @@ export async function recoverSenders(
     if (!publicKey) {
       const error = new SenderRecoveryError(
         "INVALID_SIGNATURE",
-        hashes[txIndex],
+        txHashOf(txs[txIndex]),
         "signature recovers no public key",
       );
       results[txIndex] = { ok: false, error };
@@ -119,7 +119,7 @@ export class SenderRecovery {
       primeTransaction(tx, cached.publicKey);
       return cached;
     }
-    const task = signatureTask(tx, txHash);
+    const task = signatureTask(tx);
     const publicKey = recoverPublicKey(task);
     if (!publicKey)
       throw new SenderRecoveryError("INVALID_SIGNATURE", txHash, "signature recovers no public key");
