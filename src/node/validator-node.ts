@@ -29,6 +29,7 @@ import { TxGossip } from "../p2p/tx-gossip.js";
 import { LevelStore } from "../storage/index.js";
 import { catchUp, serveFinalBlocks } from "./block-sync.js";
 import { BlsSigningScheme, BlsValidatorSigner } from "./bls-signing.js";
+import { consensusMetricsListener } from "./consensus-metrics.js";
 import { ConsensusNetwork } from "./consensus-network.js";
 import type { Logger } from "./logger.js";
 import { encodeMessageList } from "./message-list.js";
@@ -97,6 +98,7 @@ export class ValidatorNode {
       );
     const log = logger.child({ node: `validator${index}` });
     const closers: (() => Promise<void> | void)[] = [];
+    const finalityHooks: ((record: ExecutedBlockRecord) => void)[] = [];
     const close = async () => {
       for (const closer of closers.reverse()) await closer();
     };
@@ -210,6 +212,23 @@ export class ValidatorNode {
         { clock: systemClock, network, store: signedStore, application, scheme },
       );
       network.attach(engine);
+      const metrics = options.metrics ?? null;
+      if (metrics !== null) {
+        engine.subscribe(consensusMetricsListener(metrics, index));
+        const poolGauges = () => {
+          const status = pool.status();
+          metrics.mempoolPending.set(status.pending);
+          metrics.mempoolQueued.set(status.queued);
+        };
+        pool.events.on("pending", poolGauges);
+        const peerGauge = setInterval(() => metrics.peers.set(host.connectedPeers().length), 1_000);
+        peerGauge.unref();
+        closers.push(() => clearInterval(peerGauge));
+        finalityHooks.push((record) => {
+          metrics.finalizedTransactions.inc(record.block.transactions.length);
+          poolGauges();
+        });
+      }
       const consensusLog = log.child({ module: "consensus" });
       engine.subscribe((activity) => {
         if (activity.type === "finalized") {
@@ -238,6 +257,7 @@ export class ValidatorNode {
       });
 
       const onFinal = async (record: ExecutedBlockRecord) => {
+        for (const hook of finalityHooks) hook(record);
         const touched = new Set<Address>();
         for (const tx of record.block.transactions) {
           touched.add(tx.getSenderAddress().toString() as Address);
