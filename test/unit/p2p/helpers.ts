@@ -8,17 +8,17 @@ export async function startHosts(
   options: Partial<P2pHostOptions> = {},
   keys: PrivateKey[] = [],
 ): Promise<Host[]> {
-  const hosts: Host[] = [];
-  for (let i = 0; i < count; i++) {
-    const host = await P2pHost.create({
-      privateKey: keys[i] ?? (await generateKeyPair("Ed25519")),
-      redial: { minMs: 50, maxMs: 500 },
-      ...options,
-    });
-    await host.start();
-    hosts.push(host);
-  }
-  return hosts;
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const host = await P2pHost.create({
+        privateKey: keys[i] ?? (await generateKeyPair("Ed25519")),
+        redial: { minMs: 50, maxMs: 500 },
+        ...options,
+      });
+      await host.start();
+      return host;
+    }),
+  );
 }
 
 /** Every host keeps a connection to every other (as validators do). */
