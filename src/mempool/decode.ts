@@ -9,7 +9,7 @@ import { createTxFromRLP, TransactionType, type TypedTransaction } from "@ethere
 import { bytesToBigInt } from "viem";
 import {
   InvalidChainIdError,
-  MalformedTransactionError,
+  InvalidEncodingError,
   TxTypeNotSupportedError,
   UnprotectedTransactionError,
 } from "./errors.js";
@@ -22,16 +22,15 @@ function rawChainId(raw: Uint8Array): bigint | undefined {
   if (raw[0] >= LIST_PREFIX) {
     const fields = RLP.decode(raw);
     const v = Array.isArray(fields) ? fields[6] : undefined;
-    if (!(v instanceof Uint8Array)) throw new MalformedTransactionError("legacy transaction without v");
+    if (!(v instanceof Uint8Array)) throw new InvalidEncodingError("legacy transaction without v");
     const value = bytesToBigInt(v);
     if (value === 27n || value === 28n) return undefined;
-    if (value < 35n) throw new MalformedTransactionError(`invalid v ${value}`);
+    if (value < 35n) throw new InvalidEncodingError(`invalid v ${value}`);
     return (value - 35n) / 2n;
   }
   const fields = RLP.decode(raw.subarray(1));
   const chainId = Array.isArray(fields) ? fields[0] : undefined;
-  if (!(chainId instanceof Uint8Array))
-    throw new MalformedTransactionError("typed transaction without chain id");
+  if (!(chainId instanceof Uint8Array)) throw new InvalidEncodingError("typed transaction without chain id");
   return bytesToBigInt(chainId);
 }
 
@@ -40,20 +39,20 @@ function rawChainId(raw: Uint8Array): bigint | undefined {
  * MempoolError (malformed, type not supported, invalid chain id, unprotected) otherwise.
  */
 export function decodeRawTransaction(raw: Uint8Array, common: Common): TypedTransaction {
-  if (raw.length === 0) throw new MalformedTransactionError("empty transaction");
+  if (raw.length === 0) throw new InvalidEncodingError("empty transaction");
   if (raw[0] < LIST_PREFIX && !POOL_TYPES.includes(raw[0])) throw new TxTypeNotSupportedError(raw[0]);
   let chainId: bigint | undefined;
   try {
     chainId = rawChainId(raw);
   } catch (cause) {
-    if (cause instanceof MalformedTransactionError) throw cause;
-    throw new MalformedTransactionError(cause instanceof Error ? cause.message : String(cause));
+    if (cause instanceof InvalidEncodingError) throw cause;
+    throw new InvalidEncodingError(cause instanceof Error ? cause.message : String(cause));
   }
   if (chainId === undefined) throw new UnprotectedTransactionError();
   if (chainId !== common.chainId()) throw new InvalidChainIdError(common.chainId(), chainId);
   try {
     return createTxFromRLP(raw, { common });
   } catch (cause) {
-    throw new MalformedTransactionError(cause instanceof Error ? cause.message : String(cause));
+    throw new InvalidEncodingError(cause instanceof Error ? cause.message : String(cause));
   }
 }

@@ -10,7 +10,7 @@ export const TX_POOL_RPC_ERROR_CODE = -32000;
 
 export type MempoolErrorCode =
   | "ALREADY_KNOWN"
-  | "MALFORMED_TRANSACTION"
+  | "INVALID_ENCODING"
   | "INVALID_SENDER"
   | "INVALID_CHAIN_ID"
   | "UNPROTECTED_TRANSACTION"
@@ -49,10 +49,10 @@ export class AlreadyKnownError extends MempoolError {
 }
 
 /** The bytes are not a transaction (bad RLP, bad field, invalid signature values). */
-export class MalformedTransactionError extends MempoolError {
-  readonly code = "MALFORMED_TRANSACTION";
+export class InvalidEncodingError extends MempoolError {
+  readonly code = "INVALID_ENCODING";
   constructor(readonly reason: string) {
-    super(`invalid transaction: ${reason}`, { reason });
+    super(`invalid transaction encoding: ${reason}`, { reason });
   }
 }
 

@@ -73,14 +73,14 @@ describe("decoding raw transactions", () => {
     );
     for (const raw of [new Uint8Array(), Uint8Array.of(0x02, 0x01), Uint8Array.of(0xc1, 0x80)]) {
       expect(() => decodeRawTransaction(raw, common)).toThrow(
-        expect.objectContaining({ code: "MALFORMED_TRANSACTION" }),
+        expect.objectContaining({ code: "INVALID_ENCODING" }),
       );
     }
     // Well-formed RLP of our chain with a bad field: the library's reason is kept.
     const good = signedTx(alice).serialize();
     const truncated = good.subarray(0, good.length - 3);
     expect(() => decodeRawTransaction(truncated, common)).toThrow(
-      expect.objectContaining({ code: "MALFORMED_TRANSACTION" }),
+      expect.objectContaining({ code: "INVALID_ENCODING" }),
     );
   });
 });
