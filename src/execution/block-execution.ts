@@ -68,6 +68,9 @@ export class BlockExecution {
       evmOpts: { customPrecompiles: context.precompiles },
     });
     trackCallers(vm.evm);
+    // One checkpoint around the whole block: each transaction's commit then stays in the caches
+    // instead of rewriting the trie, and the trie is updated once, in finish().
+    await stateManager.checkpoint();
     const header = createBlock({ header: headerData }, { common: context.common, setHardfork: false }).header;
     return new BlockExecution(context, vm, stateManager, header);
   }
@@ -135,7 +138,11 @@ export class BlockExecution {
 
   /** Computes the post-state root and the receipts root. The new trie nodes stay buffered in memory. */
   async finish(): Promise<ExecutionOutcome> {
+    await this.stateManager.flush();
+    await this.stateManager.commit();
     const stateRoot = await this.stateManager.getStateRoot();
+    // Re-open the block checkpoint: more transactions may follow (finish() gives a running root).
+    await this.stateManager.checkpoint();
     const receiptsRoot = await orderedTrieRoot(
       this.executed.map((e) => consensusReceipt(e.receipt)),
       this.context.common,

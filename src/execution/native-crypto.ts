@@ -6,23 +6,35 @@
  * bindings makes a missing binary fail at start-up instead.
  */
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import type { CustomCrypto } from "@ethereumjs/common";
 
-interface KeccakHasher {
-  update(data: Uint8Array): KeccakHasher;
-  digest(): Buffer;
+/** The addon's sponge; the package's `keccak256` wrapper is a Node stream, too costly per hash. */
+interface KeccakState {
+  initialize(rate: number, capacity: number): void;
+  absorb(data: Buffer): void;
+  squeeze(length: number): Buffer;
 }
 interface Secp256k1Native {
   ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed?: boolean): Uint8Array;
 }
 
 const require = createRequire(import.meta.url);
-const createKeccak = require("keccak/bindings") as (algorithm: "keccak256") => KeccakHasher;
+// Fail loudly if the prebuilt binaries are missing (the packages' own entry points would fall back).
+require("keccak/bindings");
+const keccakRequire = createRequire(require.resolve("keccak/bindings"));
+const KeccakNative = keccakRequire("node-gyp-build")(
+  dirname(require.resolve("keccak/bindings")),
+) as new () => KeccakState;
 const secp256k1 = require("secp256k1/bindings") as Secp256k1Native;
 
+/** One sponge, re-initialized per hash: JavaScript is single-threaded and the calls are synchronous. */
+const sponge = new KeccakNative();
+
 export function keccak256(data: Uint8Array): Uint8Array {
-  const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const digest = createKeccak("keccak256").update(input).digest();
+  sponge.initialize(1088, 512);
+  sponge.absorb(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  const digest = sponge.squeeze(32);
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 

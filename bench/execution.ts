@@ -1,0 +1,211 @@
+/**
+ * Execution benchmark: blocks of 1,000 plain USDC transfers and of 1,000 ERC-20 transfers on a
+ * LevelDB-backed chain. For each block: sender recovery (what the mempool does on arrival), build,
+ * verify (re-execution by a validator, with its own sender recovery), commit (one LevelDB batch),
+ * per-transaction time, and the growth of the database. Run: `npx tsx bench/execution.ts`.
+ *
+ * Wall times on a shared machine include other processes' load, so CPU time is printed too.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createFeeMarket1559Tx } from "@ethereumjs/tx";
+import { createAddressFromString } from "@ethereumjs/util";
+import { encodeFunctionData, type Hex, keccak256, parseAbi, toHex } from "viem";
+import { privateKeyToAddress } from "viem/accounts";
+import { BlockBuilder } from "../src/execution/block-builder.js";
+import { BlockExecution } from "../src/execution/block-execution.js";
+import { BlockExecutor } from "../src/execution/block-executor.js";
+import { Blockchain } from "../src/execution/blockchain.js";
+import { USDC } from "../src/execution/chain.js";
+import { createGenesis, parseGenesis } from "../src/execution/genesis.js";
+import { orderedTrieRoot } from "../src/execution/ordered-trie.js";
+import { consensusReceipt } from "../src/execution/receipts.js";
+import { type DecodedTransaction, decodeTransaction } from "../src/execution/tx-validation.js";
+import { LevelStore } from "../src/storage/index.js";
+import { balanceSlot, compileBenchToken } from "./execution/token.js";
+
+const TXS = Number(process.env.BENCH_TXS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const TOKEN: Hex = "0x00000000000000000000000000000000000070c0";
+const FEE_RECIPIENT = createAddressFromString("0x00000000000000000000000000000000000fee01");
+const tokenAbi = parseAbi(["function transfer(address to, uint256 value) returns (bool)"]);
+
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, Timing]> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = await fn();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return [result, { wallMs, cpuMs: (used.user + used.system) / 1000 }];
+}
+
+function dirSize(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) total += statSync(join(dir, name)).size;
+  return total;
+}
+
+async function main() {
+  const keys = Array.from({ length: TXS }, (_, i) => keccak256(toHex(`kairos-bench-${i}`)));
+  const senders = keys.map((k) => privateKeyToAddress(k));
+  const tokenCode = compileBenchToken();
+  const storage: Record<Hex, Hex> = {};
+  for (const sender of senders) storage[balanceSlot(sender)] = toHex(10n ** 30n);
+  const genesis = parseGenesis(
+    createGenesis({
+      // 1,000 ERC-20 transfers to new holders use ~51M gas: more than the devnet's 30M block.
+      gasLimit: 60_000_000,
+      validators: [
+        { index: 0, blsPublicKey: "0x00", peerId: "bench", feeRecipient: FEE_RECIPIENT.toString() },
+      ],
+      alloc: {
+        ...Object.fromEntries(senders.map((s) => [s, { balance: 1_000n * USDC }])),
+        [TOKEN]: { balance: 0n, code: tokenCode, storage },
+      },
+    }),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "kairos-bench-"));
+  const store = await LevelStore.open(dir);
+  const chain = await Blockchain.open(store, genesis);
+  const { common } = chain;
+  const builder = new BlockBuilder(chain.context, genesis.feeParams);
+  const executor = new BlockExecutor(chain.context, genesis.feeParams);
+  const keyBytes = keys.map((k) => Uint8Array.from(Buffer.from(k.slice(2), "hex")));
+
+  const rows: string[][] = [];
+  const workloads: ["transfer" | "erc20", number][] = [];
+  for (let r = 0; r < ROUNDS; r++) workloads.push(["transfer", r]);
+  for (let r = 0; r < ROUNDS; r++) workloads.push(["erc20", ROUNDS + r]);
+
+  for (const [kind, nonce] of workloads) {
+    const raw = keyBytes.map((key, i) => {
+      const recipient = keccak256(toHex(`recipient-${nonce}-${i}`)).slice(0, 42) as Hex;
+      const fields =
+        kind === "transfer"
+          ? { to: recipient, value: 1n, gasLimit: 21_000n }
+          : {
+              to: TOKEN,
+              value: 0n,
+              gasLimit: 80_000n,
+              data: encodeFunctionData({ abi: tokenAbi, functionName: "transfer", args: [recipient, 1n] }),
+            };
+      return createFeeMarket1559Tx(
+        {
+          ...fields,
+          nonce: BigInt(nonce),
+          chainId: common.chainId(),
+          maxFeePerGas: 10n ** 11n,
+          maxPriorityFeePerGas: 10n ** 9n,
+        },
+        { common },
+      )
+        .sign(key)
+        .serialize();
+    });
+    const sizeBefore = dirSize(dir);
+
+    const [decoded, recover] = await timed(async () => raw.map((bytes) => decodeTransaction(bytes, common)));
+    const parent = chain.finalHead.header;
+    const view = Number(parent.number) + 1;
+    const [built, build] = await timed(async () => {
+      let i = 0;
+      return builder.build({
+        parent,
+        view,
+        proposer: 0,
+        feeRecipient: FEE_RECIPIENT,
+        timestamp: parent.timestamp + 1n,
+        candidates: { next: () => decoded[i++], skipSender: () => {} },
+      });
+    });
+    if (built.block.transactions.length !== TXS) {
+      throw new Error(
+        `built ${built.block.transactions.length} of ${TXS}: ${built.rejected[0]?.error.message}`,
+      );
+    }
+    const payload = built.block.serialize();
+    const [, verify] = await timed(() =>
+      executor.execute(executor.decode(payload), parent, { view, proposer: 0, feeRecipient: FEE_RECIPIENT }),
+    );
+    const phases = await breakdown(chain, parent, decoded, built.block.header.toJSON());
+    const [, commit] = await timed(() => chain.commitFinal(built));
+    const growth = dirSize(dir) - sizeBefore;
+    const buildCommit = build.wallMs + commit.wallMs;
+    rows.push([
+      kind === "transfer" ? "USDC transfer" : "ERC-20 transfer",
+      String(built.block.header.number),
+      fmt(recover),
+      fmt(build),
+      fmt(verify),
+      fmt(commit),
+      `${buildCommit.toFixed(0)}`,
+      `${((buildCommit * 1000) / TXS).toFixed(0)}`,
+      `${(built.block.header.gasUsed / 1_000_000n).toString()}M`,
+      `${(growth / 1024).toFixed(0)}`,
+      `${phases.execute.toFixed(0)} / ${phases.stateRoot.toFixed(0)} / ${phases.roots.toFixed(0)}`,
+    ]);
+  }
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const header = [
+    "block",
+    "#",
+    "recover ms",
+    "build ms",
+    "verify ms",
+    "commit ms",
+    "build+commit ms",
+    "µs/tx",
+    "gas",
+    "db growth KiB",
+    "exec / stateRoot / tx+rcpt roots ms",
+  ];
+  console.log(
+    `Kairos execution bench: ${TXS} transactions per block, ${cpus().length} × ${cpus()[0]?.model}`,
+  );
+  console.log("(ms columns: wall time, CPU time in parentheses)\n");
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map(() => "---").join("|")}|`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+}
+
+/**
+ * Where a build's time goes: running the transactions, then finish() (state root and receipts root),
+ * then the transactions and receipts tries again on their own.
+ */
+async function breakdown(
+  chain: Blockchain,
+  parent: Blockchain["finalHead"]["header"],
+  decoded: DecodedTransaction[],
+  header: ReturnType<Blockchain["finalHead"]["header"]["toJSON"]>,
+) {
+  const execution = await BlockExecution.begin(chain.context, parent.stateRoot, header);
+  let start = performance.now();
+  for (const tx of decoded) await execution.apply(tx);
+  const execute = performance.now() - start;
+  start = performance.now();
+  await execution.finish();
+  const stateRoot = performance.now() - start;
+  start = performance.now();
+  await orderedTrieRoot(
+    decoded.map((d) => d.tx.serialize()),
+    chain.common,
+  );
+  await orderedTrieRoot(
+    execution.executed.map((e) => consensusReceipt(e.receipt)),
+    chain.common,
+  );
+  const roots = performance.now() - start;
+  return { execute, stateRoot, roots };
+}
+
+const fmt = (t: Timing) => `${t.wallMs.toFixed(0)} (${t.cpuMs.toFixed(0)})`;
+
+await main();
