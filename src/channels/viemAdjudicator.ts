@@ -1,5 +1,15 @@
 /** The Adjudicator over viem: writes through a wallet client, waits for receipts, reads and watches events. */
-import type { Account, Address, Chain, Hash, Hex, PublicClient, Transport, WalletClient } from "viem";
+import type {
+  Account,
+  Address,
+  Chain,
+  Hash,
+  Hex,
+  PublicClient,
+  Transport,
+  WalletClient,
+  WriteContractParameters,
+} from "viem";
 import { adjudicatorAbi, type ChannelStatus } from "./abi.js";
 import type { Adjudicator, ChallengedEvent, ChallengeInfo } from "./adjudicator.js";
 import { ChannelError } from "./errors.js";
@@ -40,24 +50,50 @@ export class ViemAdjudicator implements Adjudicator {
     this.pollingInterval = options.pollingInterval ?? 250;
   }
 
-  deposit(params: ChannelParams, participant: number, amount: bigint): Promise<Hash> {
-    return this.write("deposit", [toParams(params), BigInt(participant)], amount);
+  async deposit(params: ChannelParams, participant: number, amount: bigint): Promise<Hash> {
+    const { request } = await this.publicClient.simulateContract({
+      ...this.target(),
+      functionName: "deposit",
+      args: [toParams(params), BigInt(participant)],
+      value: amount,
+    });
+    return this.send("deposit", request);
   }
 
-  close(params: ChannelParams, signed: SignedState): Promise<Hash> {
-    return this.write("close", [toParams(params), toState(signed), signed.sigs]);
+  async close(params: ChannelParams, signed: SignedState): Promise<Hash> {
+    const { request } = await this.publicClient.simulateContract({
+      ...this.target(),
+      functionName: "close",
+      args: [toParams(params), toState(signed), signed.sigs],
+    });
+    return this.send("close", request);
   }
 
-  challenge(params: ChannelParams, signed: SignedState): Promise<Hash> {
-    return this.write("challenge", [toParams(params), toState(signed), signed.sigs]);
+  async challenge(params: ChannelParams, signed: SignedState): Promise<Hash> {
+    const { request } = await this.publicClient.simulateContract({
+      ...this.target(),
+      functionName: "challenge",
+      args: [toParams(params), toState(signed), signed.sigs],
+    });
+    return this.send("challenge", request);
   }
 
-  respond(params: ChannelParams, signed: SignedState): Promise<Hash> {
-    return this.write("respond", [toParams(params), toState(signed), signed.sigs]);
+  async respond(params: ChannelParams, signed: SignedState): Promise<Hash> {
+    const { request } = await this.publicClient.simulateContract({
+      ...this.target(),
+      functionName: "respond",
+      args: [toParams(params), toState(signed), signed.sigs],
+    });
+    return this.send("respond", request);
   }
 
-  settle(params: ChannelParams): Promise<Hash> {
-    return this.write("settle", [toParams(params)]);
+  async settle(params: ChannelParams): Promise<Hash> {
+    const { request } = await this.publicClient.simulateContract({
+      ...this.target(),
+      functionName: "settle",
+      args: [toParams(params)],
+    });
+    return this.send("settle", request);
   }
 
   totalDeposited(channelId: Hex, participant: number): Promise<bigint> {
@@ -105,22 +141,16 @@ export class ViemAdjudicator implements Adjudicator {
     });
   }
 
-  /** Simulates first (so a revert surfaces with its reason), sends, and waits for a successful receipt. */
-  private async write(
-    functionName: "deposit" | "close" | "challenge" | "respond" | "settle",
-    args: readonly unknown[],
-    value?: bigint,
-  ): Promise<Hash> {
-    const { request } = await this.publicClient.simulateContract({
-      address: this.address,
-      abi: adjudicatorAbi,
-      functionName,
-      // viem cannot narrow a union of function names to one argument tuple; the public methods above fix them.
-      args: args as never,
-      account: this.walletClient.account,
-      value,
-    } as never);
-    const hash = await this.walletClient.writeContract(request as never);
+  /** Every write is simulated first (a revert surfaces with its decoded reason) from the wallet's account. */
+  private target() {
+    return { address: this.address, abi: adjudicatorAbi, account: this.walletClient.account } as const;
+  }
+
+  /** Sends a simulated request and waits for a successful receipt. */
+  private async send(functionName: string, request: object): Promise<Hash> {
+    // simulateContract's request is writeContract's input, but viem's types cannot relate the public
+    // client's chain to the wallet client's, hence this one cast.
+    const hash = await this.walletClient.writeContract(request as WriteContractParameters);
     const receipt = await this.publicClient.waitForTransactionReceipt({
       hash,
       pollingInterval: this.pollingInterval,

@@ -6,7 +6,7 @@ import type { Hex } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
 import { LevelChannelStore } from "../../../src/channels/levelStore.js";
 import { MemoryDepositLedger } from "../../../src/channels/memoryLedger.js";
-import type { ChannelMessage, RejectMessage } from "../../../src/channels/messages.js";
+import type { ChannelMessage } from "../../../src/channels/messages.js";
 import { portTransport } from "../../../src/channels/portTransport.js";
 import { prefundState } from "../../../src/channels/state.js";
 import { MemoryChannelStore } from "../../../src/channels/store.js";
