@@ -64,14 +64,13 @@ export class SenderTransactions {
     return i >= 0 ? this.entries[i] : undefined;
   }
 
-  /** Whether an entry with this nonce would be executable right away, given the others. */
+  /** Whether `entry` would be executable right away, in place of any entry with its nonce. */
   wouldBePending(entry: PoolTransaction): boolean {
-    const existing = this.get(entry.nonce);
     const i = this.search(entry.nonce);
     const index = i >= 0 ? i : -i - 1;
     if (index > this.pendingCount) return false;
     if (entry.nonce !== this.account.nonce + BigInt(index)) return false;
-    let cost = entry.cost - (existing?.cost ?? 0n);
+    let cost = entry.cost;
     for (let k = 0; k < index; k++) cost += this.entries[k].cost;
     return cost <= this.account.balance;
   }

@@ -136,4 +136,23 @@ describe("limits and eviction", () => {
       expect(nonces).toEqual(nonces.map((_, i) => i));
     }
   });
+
+  it("lets a pending replacement that needs more bytes evict a queued transaction", async () => {
+    const probe = signedTx(alice, { nonce: 0n }).serialize().length;
+    const setup = fundedPool({ maxBytes: 2 * probe + 20 });
+    await setup.pool.add(signedTx(alice, { nonce: 0n, maxFee: 10n * GWEI, tip: 1n * GWEI }));
+    const queued = signedTx(bob, { nonce: 3n, maxFee: 50n * GWEI });
+    await setup.pool.add(queued);
+    const bigger = signedTx(alice, {
+      nonce: 0n,
+      maxFee: 11n * GWEI,
+      tip: 2n * GWEI,
+      gasLimit: 40_000n,
+      data: new Uint8Array(40).fill(1),
+    });
+    await setup.pool.add(bigger);
+    expect(setup.events.dropped).toEqual([[hashOf(queued), "evicted"]]);
+    expect(setup.events.replaced.length).toBe(1);
+    expect(setup.pool.status()).toEqual({ pending: 1, queued: 0 });
+  });
 });
