@@ -27,8 +27,8 @@ export interface ChainAuthorization {
   readonly address: Address;
   readonly nonce: bigint;
   readonly yParity: number;
-  readonly r: Hex;
-  readonly s: Hex;
+  readonly r: bigint;
+  readonly s: bigint;
 }
 
 /** A signed transaction with its recovered sender. Fee fields are present as the type defines them. */
@@ -55,8 +55,9 @@ export interface ChainTransaction {
   readonly blobVersionedHashes?: readonly Hash[];
   readonly authorizationList?: readonly ChainAuthorization[];
   readonly v: bigint;
-  readonly r: Hex;
-  readonly s: Hex;
+  /** Signature values; the RPC shows them as quantities, as geth does. */
+  readonly r: bigint;
+  readonly s: bigint;
   /** Type 1 and later (0 or 1). */
   readonly yParity?: number;
 }

@@ -113,8 +113,8 @@ export function formatTransaction(
     out.authorizationList = tx.authorizationList.map(formatAuthorization);
   if (tx.chainId !== undefined) out.chainId = quantity(tx.chainId);
   out.v = quantity(tx.v);
-  out.r = tx.r;
-  out.s = tx.s;
+  out.r = quantity(tx.r);
+  out.s = quantity(tx.s);
   if (tx.yParity !== undefined) out.yParity = quantity(tx.yParity);
   return out;
 }
@@ -133,8 +133,8 @@ function formatAuthorization(a: ChainAuthorization): RpcObject {
     address: a.address,
     nonce: quantity(a.nonce),
     yParity: quantity(a.yParity),
-    r: a.r,
-    s: a.s,
+    r: quantity(a.r),
+    s: quantity(a.s),
   };
 }
 

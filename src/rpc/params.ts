@@ -106,8 +106,8 @@ const authorization = z
       address: a.address,
       nonce: a.nonce,
       yParity: a.yParity,
-      r: `0x${a.r.toString(16).padStart(64, "0")}`,
-      s: `0x${a.s.toString(16).padStart(64, "0")}`,
+      r: a.r,
+      s: a.s,
     }),
   );
 

@@ -135,8 +135,8 @@ describe("blocks", () => {
       accessList: [],
       chainId: "0x1b5f",
       v: "0x0",
-      r: tx.r,
-      s: tx.s,
+      r: `0x${tx.r.toString(16)}`,
+      s: `0x${tx.s.toString(16)}`,
       yParity: "0x0",
     });
   });
