@@ -26,6 +26,7 @@ import { ConsensusChannel } from "../p2p/consensus-channel.js";
 import { P2pHost } from "../p2p/host.js";
 import { SyncProtocol } from "../p2p/sync.js";
 import { TxGossip } from "../p2p/tx-gossip.js";
+import { type RpcAddress, RpcServer } from "../rpc/index.js";
 import { LevelStore } from "../storage/index.js";
 import { catchUp, serveFinalBlocks } from "./block-sync.js";
 import { BlsSigningScheme, BlsValidatorSigner } from "./bls-signing.js";
@@ -34,6 +35,8 @@ import { ConsensusNetwork } from "./consensus-network.js";
 import type { Logger } from "./logger.js";
 import { encodeMessageList } from "./message-list.js";
 import { PacedApplication } from "./paced-application.js";
+import { nodeRpcBackend } from "./rpc-backend/index.js";
+import { rpcServerOptions } from "./rpc-backend/options.js";
 import { LevelSignedStore } from "./signed-store.js";
 import { systemClock } from "./system-clock.js";
 import { candidatesOnParent } from "./transaction-source.js";
@@ -64,6 +67,8 @@ export function consensusNamespace(chainId: bigint): Uint8Array {
 
 export class ValidatorNode {
   private readonly closers: (() => Promise<void> | void)[] = [];
+  /** Where the JSON-RPC server listens (HTTP and WebSocket). */
+  rpc: RpcAddress | undefined;
 
   private constructor(
     readonly index: ValidatorIndex,
@@ -293,7 +298,18 @@ export class ValidatorNode {
         await engine!.idle();
       });
 
+      // JSON-RPC last (closed first): it reads the chain and submits through the pool and gossip.
+      const backend = nodeRpcBackend({ chain, pool, engine, peers: host, gossip: txGossip });
+      finalityHooks.push((record) => backend.events.blockFinalized(record));
+      const rpcServer = new RpcServer(backend, rpcServerOptions(config.rpc), {
+        logger: log.child({ module: "rpc" }),
+        ...(metrics !== null ? { callCounter: metrics.rpcRequests } : {}),
+      });
+      const rpcAddress = await rpcServer.start();
+      closers.push(() => rpcServer.close());
+
       const node = new ValidatorNode(index, chain, pool, engine, host, txGossip, log);
+      node.rpc = rpcAddress;
       node.closers.push(...closers);
       return node;
     } catch (error) {
