@@ -64,7 +64,10 @@ function tipFor(senderIndex: number, nonce: number): bigint {
 }
 
 function sign(from: Sender, senderIndex: number, nonce: number): FeeMarket1559Tx {
-  const tip = tipFor(senderIndex, nonce);
+  return signWith(from, nonce, tipFor(senderIndex, nonce));
+}
+
+function signWith(from: Sender, nonce: number, tip: bigint): FeeMarket1559Tx {
   const unsigned = createFeeMarket1559Tx(
     {
       chainId: CHAIN_ID,
@@ -102,9 +105,9 @@ function workload(from: Sender[], perSender: number): Pooled[] {
   return out;
 }
 
-function newPool(maxPerSender: number): TxPool {
+function newPool(maxPerSender: number, maxTransactions = 100_000): TxPool {
   return new TxPool({
-    options: { chainId: CHAIN_ID, maxTransactions: 100_000, maxBytes: 256 * 1024 * 1024, maxPerSender },
+    options: { chainId: CHAIN_ID, maxTransactions, maxBytes: 256 * 1024 * 1024, maxPerSender },
     state: { nonce: () => 0n, balance: () => BALANCE },
     recovery: {
       recover: () => {
@@ -184,6 +187,23 @@ function run(batch: Pooled[], senderCount: number): Row {
   };
 }
 
+/**
+ * Insertion into a full pool: `fill` fills it to its count limit, then each of `newcomers` (paying more
+ * than anything pooled) must evict the cheapest sender tail.
+ */
+function runFull(fill: Pooled[], senderCount: number, newcomers: Pooled[]): string {
+  const pool = newPool(fill.length / senderCount, fill.length);
+  for (const { tx, sender, size } of fill) pool.insert(tx, sender, { account: fresh, size });
+  let evicted = 0;
+  pool.events.on("dropped", () => evicted++);
+  const time = timed(() => {
+    for (const { tx, sender, size } of newcomers) pool.insert(tx, sender, { account: fresh, size });
+  });
+  if (evicted !== newcomers.length || pool.size !== fill.length)
+    throw new Error("expected one eviction each");
+  return rate(newcomers.length, time);
+}
+
 function heapUsed(): number {
   gc();
   gc();
@@ -247,6 +267,15 @@ function main(): void {
       `| ${r.txs.toLocaleString("en-US")} | ${r.senders.toLocaleString("en-US")} | ${r.insert} | ${r.best} | ${r.firstBlock} | ${r.remove} |`,
     );
   }
+
+  // Newcomers: one transaction each from 2,000 new senders, tipping 20 gwei (above every pooled tip).
+  const newcomers = senders(2000, 100_000).map((from) => {
+    const tx = signWith(from, 0, 20n * GWEI);
+    return { tx, sender: from.address, size: tx.serialize().length };
+  });
+  console.log(
+    `\ninsert into a full pool (50,000 from 1,000 senders; each newcomer evicts one): ${runFull(many, 1000, newcomers)}`,
+  );
 
   few.length = 0;
   many.length = 0;

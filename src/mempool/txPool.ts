@@ -264,42 +264,43 @@ export class TxPool {
       owner === undefined
         ? incoming.nonce === account.nonce && incoming.cost <= account.balance
         : owner.wouldBePending(incoming);
-    const incomingRank = this.evictionRank(incoming, !incomingPending);
+    const baseFee = this.options.baseFee;
     const taken = new Map<SenderTransactions, number>();
     if (slotVictim !== undefined) taken.set(slotVictim.owner, 1);
     const victims: Victim[] = [];
     while (excessCount > 0 || excessBytes > 0) {
-      let cheapest: Victim | undefined;
-      let cheapestRank: EvictionRank | undefined;
+      let cheapest: PoolEntry | undefined;
+      let cheapestOwner: SenderTransactions | undefined;
+      let cheapestQueued = false;
       for (const candidateOwner of this.senders.values()) {
-        const index = candidateOwner.count - 1 - (taken.get(candidateOwner) ?? 0);
+        const index = candidateOwner.count - 1 - (taken.size === 0 ? 0 : (taken.get(candidateOwner) ?? 0));
         if (index < 0) continue;
         const candidate = candidateOwner.entries[index];
         // The incoming sender may lose only nonces above the incoming one.
         if (candidateOwner === owner && candidate.nonce <= incoming.nonce) continue;
-        const rank = this.evictionRank(candidate, index >= candidateOwner.pendingCount);
-        if (cheapestRank === undefined || compareRank(rank, cheapestRank) < 0) {
-          cheapest = { entry: candidate, owner: candidateOwner };
-          cheapestRank = rank;
+        const queued = index >= candidateOwner.pendingCount;
+        if (
+          cheapest === undefined ||
+          evictsBefore(candidate, queued, cheapest, cheapestQueued, baseFee) < 0
+        ) {
+          cheapest = candidate;
+          cheapestOwner = candidateOwner;
+          cheapestQueued = queued;
         }
       }
       if (
         cheapest === undefined ||
-        cheapestRank === undefined ||
-        compareRank(incomingRank, cheapestRank) <= 0
+        cheapestOwner === undefined ||
+        evictsBefore(incoming, !incomingPending, cheapest, cheapestQueued, baseFee) <= 0
       ) {
         throw new TxPoolFullError();
       }
-      victims.push(cheapest);
-      taken.set(cheapest.owner, (taken.get(cheapest.owner) ?? 0) + 1);
+      victims.push({ entry: cheapest, owner: cheapestOwner });
+      taken.set(cheapestOwner, (taken.get(cheapestOwner) ?? 0) + 1);
       excessCount--;
-      excessBytes -= cheapest.entry.size;
+      excessBytes -= cheapest.size;
     }
     return victims;
-  }
-
-  private evictionRank(tx: PoolTransaction, queued: boolean): EvictionRank {
-    return [queued ? 0n : 1n, tx.local ? 1n : 0n, effectiveTip(tx, this.options.baseFee), tx.maxFee];
   }
 
   private removeTail(victim: Victim): void {
@@ -510,12 +511,22 @@ export class TxPool {
   }
 }
 
-/** [queued 0 / pending 1, remote 0 / local 1, effective tip, fee cap]: lower is evicted first. */
-type EvictionRank = [bigint, bigint, bigint, bigint];
-
-function compareRank(a: EvictionRank, b: EvictionRank): number {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  }
+/**
+ * Eviction order: negative when `a` goes before `b`. Queued before pending, remote before local, then
+ * the lower effective tip at the current base fee, then the lower fee cap.
+ */
+function evictsBefore(
+  a: PoolTransaction,
+  aQueued: boolean,
+  b: PoolTransaction,
+  bQueued: boolean,
+  baseFee: bigint,
+): number {
+  if (aQueued !== bQueued) return aQueued ? -1 : 1;
+  if (a.local !== b.local) return a.local ? 1 : -1;
+  const tipA = effectiveTip(a, baseFee);
+  const tipB = effectiveTip(b, baseFee);
+  if (tipA !== tipB) return tipA < tipB ? -1 : 1;
+  if (a.maxFee !== b.maxFee) return a.maxFee < b.maxFee ? -1 : 1;
   return 0;
 }
