@@ -5,6 +5,7 @@
  */
 import {
   type Address,
+  type Chain,
   createPublicClient,
   createTestClient,
   createWalletClient,
@@ -27,14 +28,14 @@ import { ChannelWatcher } from "../../../src/channels/watcher.js";
 import { type Anvil, startAnvil } from "./anvil.js";
 import { CHAIN_ID, DEV_KEYS, USDC } from "./fixtures.js";
 
-const chain = defineChain({
-  id: CHAIN_ID,
-  name: "anvil",
-  nativeCurrency: { name: "USD Coin", symbol: "USDC", decimals: 18 },
-  rpcUrls: { default: { http: [] } },
-});
-
-let anvil: Anvil;
+/**
+ * CHANNELS_RPC_URL runs the same flows against a running node (e.g. Kairos' devnet, with funded dev
+ * accounts) instead of a fresh anvil; time then passes for real, with a 3 s challenge period.
+ */
+const EXTERNAL_RPC = process.env.CHANNELS_RPC_URL;
+let chain: Chain;
+let rpcUrl: string;
+let anvil: Anvil | undefined;
 let publicClient: PublicClient;
 let adjudicatorAddress: Address;
 
@@ -42,7 +43,7 @@ function adjudicatorFor(key: Hex): ViemAdjudicator {
   const walletClient = createWalletClient({
     account: privateKeyToAccount(key),
     chain,
-    transport: http(anvil.url),
+    transport: http(rpcUrl),
   });
   return new ViemAdjudicator({
     address: adjudicatorAddress,
@@ -62,12 +63,12 @@ function channelParams(): ChannelParams {
     participants: [privateKeyToAccount(DEV_KEYS[0]).address, privateKeyToAccount(DEV_KEYS[1]).address],
     payees: [payee(0), payee(1)],
     nonce,
-    challengePeriod: 3600n,
+    challengePeriod: EXTERNAL_RPC ? 3n : 3600n,
   };
 }
 
 async function parties(params: ChannelParams) {
-  const domain = { chainId: CHAIN_ID, adjudicator: adjudicatorAddress };
+  const domain = { chainId: chain.id, adjudicator: adjudicatorAddress };
   const crypto = nativeCrypto(domain);
   const [ta, tb] = memoryTransportPair();
   const common = { params, domain, crypto, window: 64 };
@@ -93,23 +94,47 @@ async function parties(params: ChannelParams) {
 
 beforeAll(async () => {
   const artifact = adjudicatorArtifact();
-  anvil = await startAnvil(CHAIN_ID);
-  publicClient = createPublicClient({ chain, transport: http(anvil.url) });
+  if (EXTERNAL_RPC) {
+    rpcUrl = EXTERNAL_RPC;
+  } else {
+    anvil = await startAnvil(CHAIN_ID);
+    rpcUrl = anvil.url;
+  }
+  const chainId = await createPublicClient({ transport: http(rpcUrl) }).getChainId();
+  chain = defineChain({
+    id: chainId,
+    name: "channels-test",
+    nativeCurrency: { name: "USD Coin", symbol: "USDC", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 50 });
   const deployer = createWalletClient({
     account: privateKeyToAccount(DEV_KEYS[2]),
     chain,
-    transport: http(anvil.url),
+    transport: http(rpcUrl),
   });
   const hash = await deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   adjudicatorAddress = receipt.contractAddress!;
 });
 
+/** Moves the chain past `finalizesAt`: anvil's clock is pushed; a real node is waited for. */
+async function passChallengePeriod(finalizesAt: bigint): Promise<void> {
+  if (anvil !== undefined) {
+    const testClient = createTestClient({ chain, mode: "anvil", transport: http(rpcUrl) });
+    await testClient.setNextBlockTimestamp({ timestamp: finalizesAt });
+    await testClient.mine({ blocks: 1 });
+    return;
+  }
+  while ((await publicClient.getBlock()).timestamp < finalizesAt)
+    await new Promise((r) => setTimeout(r, 250));
+}
+
 afterAll(async () => {
   await anvil?.stop();
 });
 
-describe("channels on a real EVM (anvil)", () => {
+describe(`channels on a real EVM (${EXTERNAL_RPC ?? "anvil"})`, () => {
   it("open → 1,000 payments → cooperative close pays both payees to the wei", async () => {
     const params = channelParams();
     const { alice, bob, adjudicators } = await parties(params);
@@ -157,9 +182,7 @@ describe("channels on a real EVM (anvil)", () => {
     expect(challenge).toMatchObject({ version: bob.latest!.state.version, status: ChannelStatus.Challenged });
 
     await expect(alice.settle()).rejects.toThrow(/ChallengeNotExpired/);
-    const testClient = createTestClient({ chain, mode: "anvil", transport: http(anvil.url) });
-    await testClient.increaseTime({ seconds: Number(params.challengePeriod) + 1 });
-    await testClient.mine({ blocks: 1 });
+    await passChallengePeriod(challenge.finalizesAt);
     await bob.settle();
 
     expect(await publicClient.getBalance({ address: params.payees[0] })).toBe(7n * USDC);
