@@ -98,7 +98,7 @@ export class Channel {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.latestSigned = record?.latest;
     this.signedFinal = record?.signedFinal;
-    this.head = this.signedFinal ?? record?.latest?.state ?? this.genesis();
+    this.head = record?.latest?.state ?? this.genesis();
     options.transport.onMessage((message) => {
       this.inbox = this.inbox.then(() => this.handle(message));
     });
@@ -166,7 +166,10 @@ export class Channel {
    */
   async close(): Promise<{ final: SignedState; txHash?: Hash }> {
     await this.drain();
-    const final = this.latestSigned?.state.isFinal ? this.latestSigned : await this.propose(finalState);
+    // After a restart with a final state signed but never countersigned, offer that same state again.
+    const final = this.latestSigned?.state.isFinal
+      ? this.latestSigned
+      : await this.propose((head) => this.signedFinal ?? finalState(head));
     if (this.options.adjudicator === undefined) return { final };
     return { final, txHash: await this.options.adjudicator.close(this.params, final) };
   }
@@ -308,7 +311,8 @@ export class Channel {
   /** Adopts a higher co-signed state the peer holds (e.g. I lost my last acknowledgements in a crash). */
   private async resync(latest: SignedState): Promise<void> {
     if (this.latestSigned !== undefined && latest.state.version <= this.latestSigned.state.version) return;
-    if (this.pending.size > 0 || this.signedFinal !== undefined) return;
+    if (this.pending.size > 0) return;
+    if (this.signedFinal !== undefined && !sameState(latest.state, this.signedFinal)) return;
     try {
       await this.checkFullySigned(latest);
     } catch {

@@ -224,14 +224,19 @@ describe("the payer's side", () => {
     const store = new MemoryChannelStore();
     const ledger = new MemoryDepositLedger();
     const alice = await channelFor(0, aliceEnd, store, ledger);
-    const bob = await channelFor(1, bobEnd, new MemoryChannelStore(), ledger);
+    const bobStore = new MemoryChannelStore();
+    const bob = await channelFor(1, bobEnd, bobStore, ledger);
     await alice.open(0n);
     ledger.credit(id, 0, 10n);
     await alice.fund(10n);
     await bob.stop(); // bob goes silent: the final state will never be countersigned
     await expect(alice.close()).rejects.toMatchObject({ code: "CLOSED_TRANSPORT" });
-    const [again] = memoryTransportPair();
+    const [again, bobAgain] = memoryTransportPair();
     const restarted = await channelFor(0, again, store, ledger);
+    await channelFor(1, bobAgain, bobStore, ledger);
     await expect(restarted.pay(1n)).rejects.toMatchObject({ code: "FINALIZED" });
+    // Closing again offers the very final state it signed before, which bob now countersigns.
+    const { final } = await restarted.close();
+    expect(final.state).toMatchObject({ version: 2n, isFinal: true, balances: [10n, 0n] });
   });
 });
