@@ -19,6 +19,7 @@ import { BlockBuilder, type CandidateTransactions, type RejectedTransaction } fr
 import { BlockExecutor } from "./block-executor.js";
 import type { Blockchain, ExecutedBlockRecord } from "./blockchain.js";
 import { BlockMismatchError, UnknownBlockError } from "./errors.js";
+import { decodeExtraData } from "./extra-data.js";
 
 /** What the application needs from the mempool (src/mempool implements it; node/ wires it). */
 export interface TransactionSource {
@@ -100,7 +101,22 @@ export class ChainApplication implements Application {
 
   private async execute(proposed: ProposedBlock, context: BlockContext): Promise<ExecutedBlockRecord> {
     const known = this.chain.speculativeBlock(proposed.digest);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      // Executed already; the digest commits to the parent and the stamp, which must match the context.
+      const { header } = known.block;
+      const stamp = decodeExtraData(header.extraData);
+      if (stamp.view !== context.view || stamp.proposer !== context.proposer) {
+        throw new BlockMismatchError(
+          "extraData",
+          `view ${context.view} proposer ${context.proposer}`,
+          `view ${stamp.view} proposer ${stamp.proposer}`,
+        );
+      }
+      if (bytesToHex(header.parentHash) !== context.parent) {
+        throw new BlockMismatchError("parentHash", context.parent, bytesToHex(header.parentHash));
+      }
+      return known;
+    }
     const block: Block = this.executor.decode(proposed.payload);
     const digest = bytesToHex(block.hash());
     if (digest !== proposed.digest) throw new BlockMismatchError("encoding", proposed.digest, digest);
