@@ -3,7 +3,7 @@
  * pending transactions from the pool's `pending` event. Listeners are isolated: one that throws does
  * not stop the others or the node.
  */
-import { bytesToHex } from "viem";
+import { type Address, bytesToHex } from "viem";
 import type { ExecutedBlockRecord } from "../../execution/blockchain.js";
 import type { ChainQueries } from "../../execution/queries.js";
 import type { PoolTransaction } from "../../mempool/index.js";
@@ -42,7 +42,10 @@ export class NodeChainEvents implements ChainEvents {
       const receipts = (await this.queries.blockReceipts(hash)) ?? [];
       const head: NewFinalHead = {
         block: { ...block, transactions: block.transactions.map(rpcTransaction) },
-        logs: receipts.flatMap((receipt) => receipt.logs),
+        // The RPC matches subscription filters against lowercase addresses (its params lowercase them).
+        logs: receipts.flatMap((receipt) =>
+          receipt.logs.map((log) => ({ ...log, address: log.address.toLowerCase() as Address })),
+        ),
       };
       for (const listener of this.headListeners) isolate(() => listener(head));
     });
