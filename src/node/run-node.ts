@@ -9,9 +9,12 @@ import { loadKeyFiles } from "../crypto/keyFiles.js";
 import { parseGenesis } from "../execution/genesis.js";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { createLogger } from "./logger.js";
-import { ValidatorNode } from "./validator-node.js";
+import { ValidatorNode, type ValidatorNodeOptions } from "./validator-node.js";
 
-export async function runNode(configFile: string): Promise<void> {
+export async function runNode(
+  configFile: string,
+  extra: Pick<ValidatorNodeOptions, "decorateNetwork"> = {},
+): Promise<void> {
   const config = loadConfig({ file: configFile, env: process.env });
   const logger = createLogger(config.logging);
   const genesis = parseGenesis(JSON.parse(await readFile(config.chain.genesis, "utf8")));
@@ -20,7 +23,7 @@ export async function runNode(configFile: string): Promise<void> {
   }
   const keys = await loadKeyFiles({ blsKey: config.identity.blsKey, libp2pKey: config.identity.libp2pKey });
   const metrics = config.metrics.enabled ? createMetrics() : null;
-  const node = await ValidatorNode.open({ config, genesis, keys, logger, metrics });
+  const node = await ValidatorNode.open({ config, genesis, keys, logger, metrics, ...extra });
   const metricsServer = metrics
     ? await serveMetrics(metrics, config.metrics.host, config.metrics.port)
     : undefined;

@@ -8,9 +8,10 @@ import { createTxFromRLP } from "@ethereumjs/tx";
 import { type Address, bytesToHex } from "viem";
 import type { KairosConfig } from "../config/index.js";
 import type { ValidatorIndex } from "../consensus/application.js";
-import { ConsensusEngine } from "../consensus/engine.js";
+import { ConsensusEngine, type Network } from "../consensus/engine.js";
 import { leaderSchedule } from "../consensus/leader.js";
 import type { ConsensusMessage } from "../consensus/messages.js";
+import type { ValidatorSigner } from "../consensus/signing.js";
 import { decodeMessage } from "../consensus/wire.js";
 import { blsPublicKeyFromBytes } from "../crypto/bls.js";
 import type { ValidatorKeys } from "../crypto/keyFiles.js";
@@ -47,6 +48,19 @@ export interface ValidatorNodeOptions {
   keys: ValidatorKeys;
   logger: Logger;
   metrics?: Metrics | null;
+  /**
+   * Wraps the consensus network between the engine and libp2p. Only the end-to-end tests' Byzantine
+   * harness uses it (to equivocate); a validator run by `kairos node` never does.
+   */
+  decorateNetwork?: (network: Network, context: NetworkContext) => Network;
+}
+
+/** What a network decorator may use to sign messages of its own. */
+export interface NetworkContext {
+  index: ValidatorIndex;
+  validators: number;
+  namespace: Uint8Array;
+  signer: ValidatorSigner;
 }
 
 export class ValidatorNodeError extends Error {
@@ -194,6 +208,7 @@ export class ValidatorNode {
           return messages.length === 0 ? null : encodeMessageList(messages);
         },
       });
+      const signer = new BlsValidatorSigner(index, keys.bls);
       const network = new ConsensusNetwork(
         channel,
         sync,
@@ -204,7 +219,7 @@ export class ValidatorNode {
         {
           validators: validators.length,
           f: config.consensus.f,
-          signer: new BlsValidatorSigner(index, keys.bls),
+          signer,
           namespace,
           deltaMs: Math.max(1, Math.floor(config.consensus.viewTimeoutMs / 2)),
           leaders: leaderSchedule(
@@ -214,7 +229,15 @@ export class ValidatorNode {
               : { kind: "roundRobin" },
           ),
         },
-        { clock: systemClock, network, store: signedStore, application, scheme },
+        {
+          clock: systemClock,
+          network:
+            options.decorateNetwork?.(network, { index, validators: validators.length, namespace, signer }) ??
+            network,
+          store: signedStore,
+          application,
+          scheme,
+        },
       );
       network.attach(engine);
       const metrics = options.metrics ?? null;

@@ -37,11 +37,9 @@ export class TestDevnet {
     const dir = await mkdtemp(join(tmpdir(), "kairos-devnet-"));
     const genesisFile = join(dir, "genesis.json");
     await writeFile(genesisFile, JSON.stringify(await devnetGenesis(options.validators)));
-    const ports = {
-      rpc: await freePortRange(options.validators),
-      p2p: await freePortRange(options.validators),
-      metrics: await freePortRange(options.validators),
-    };
+    // One block of 3n ports, split three ways, so that the RPC, p2p and metrics ranges never overlap.
+    const base = await freePortRange(3 * options.validators);
+    const ports = { rpc: base, p2p: base + options.validators, metrics: base + 2 * options.validators };
     const configs = await writeLocalnet({
       dir,
       validators: options.validators,
@@ -62,9 +60,12 @@ export class TestDevnet {
     for (let i = 0; i < this.size; i++) this.start(i);
   }
 
-  start(i: number): void {
+  /** Starts validator i as `kairos node`, or with `harness` (a script taking the config path) instead. */
+  start(i: number, harness?: string): void {
     if (this.isRunning(i)) throw new Error(`validator ${i} is running`);
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, "node", "--config", this.configs[i]], {
+    const args =
+      harness === undefined ? [CLI, "node", "--config", this.configs[i]] : [harness, this.configs[i]];
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const log = this.logs[i];
