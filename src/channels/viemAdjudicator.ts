@@ -60,6 +60,20 @@ export class ViemAdjudicator implements Adjudicator {
     return this.send("deposit", request);
   }
 
+  /**
+   * Deposits `amount6` ERC-20 USDC (6 decimals) for `participant` through the token view; the contract
+   * credits amount6 × 10^12 wei. The wallet's account must first have approved the adjudicator on the
+   * token view at 0x3600…; the credit is then accounted with `Channel.fund(totalDeposited)`.
+   */
+  async depositToken(params: ChannelParams, participant: number, amount6: bigint): Promise<Hash> {
+    const { request } = await this.publicClient.simulateContract({
+      ...this.target(),
+      functionName: "depositToken",
+      args: [toParams(params), BigInt(participant), amount6],
+    });
+    return this.send("depositToken", request);
+  }
+
   async close(params: ChannelParams, signed: SignedState): Promise<Hash> {
     const { request } = await this.publicClient.simulateContract({
       ...this.target(),
