@@ -69,4 +69,12 @@ describe("kairos_ finality methods", () => {
     );
     expect(await call("kairos_getFinalityCertificate", [`0x${"ab".repeat(32)}`])).toBeNull();
   });
+
+  it("still serves the certificate after a restart, from the stored L-notarizations", async () => {
+    const block = await call<{ hash: Hex }>("eth_getBlockByNumber", ["0x2", false]);
+    const before = await call<CertificateJson>("kairos_getFinalityCertificate", [block.hash]);
+    await running.stop({ keep: true });
+    running = await startSingleNode(running.dir);
+    expect(await call<CertificateJson>("kairos_getFinalityCertificate", [block.hash])).toEqual(before);
+  });
 });

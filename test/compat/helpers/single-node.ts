@@ -25,11 +25,13 @@ export interface RunningNode {
   readonly node: ValidatorNode;
   readonly url: string;
   readonly wsUrl: string;
-  stop(): Promise<void>;
+  readonly dir: string;
+  /** Closes the node; deletes its directory unless `keep` (to reopen it with `startSingleNode(dir)`). */
+  stop(options?: { keep?: boolean }): Promise<void>;
 }
 
-export async function startSingleNode(): Promise<RunningNode> {
-  const dir = await mkdtemp(join(tmpdir(), "kairos-compat-"));
+export async function startSingleNode(existingDir?: string): Promise<RunningNode> {
+  const dir = existingDir ?? (await mkdtemp(join(tmpdir(), "kairos-compat-")));
   const base = defaultConfig();
   const config: KairosConfig = {
     ...base,
@@ -48,9 +50,10 @@ export async function startSingleNode(): Promise<RunningNode> {
     node,
     url: address.url,
     wsUrl: address.wsUrl,
-    stop: async () => {
+    dir,
+    stop: async (options = {}) => {
       await node.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.keep) await rm(dir, { recursive: true, force: true });
     },
   };
 }
