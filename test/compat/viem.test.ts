@@ -154,6 +154,45 @@ describe("viem public and wallet clients", () => {
     }
   });
 
+  it("watches events through polled filters over HTTP and pending transactions over WebSocket", async () => {
+    const ws = createPublicClient({ chain: clients.chain, transport: webSocket(running.wsUrl) });
+    try {
+      const event = new Promise<{ by?: Address; count?: bigint }>((resolve) => {
+        const stop = clients.public.watchContractEvent({
+          address: deployed,
+          abi: counter.abi,
+          eventName: "Incremented",
+          poll: true,
+          pollingInterval: 100,
+          onLogs: (logs) => {
+            stop();
+            resolve((logs[0] as unknown as { args: { by?: Address; count?: bigint } }).args);
+          },
+        });
+      });
+      const pending = new Promise<Hex>((resolve) => {
+        const stop = ws.watchPendingTransactions({
+          onTransactions: (hashes) => {
+            stop();
+            resolve(hashes[0]);
+          },
+        });
+      });
+      // Let the filter and the subscription reach the node before the write.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const hash = await clients.wallet.writeContract({
+        address: deployed,
+        abi: counter.abi,
+        functionName: "increment",
+      });
+      expect(await pending).toBe(hash);
+      expect(await event).toEqual({ by: account.address, count: 17n });
+      await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 100 });
+    } finally {
+      await ws.transport.getRpcClient().then((client) => client.close());
+    }
+  });
+
   it("proves an account and a storage slot against the block's stateRoot", async () => {
     const block = await clients.public.getBlock({ blockTag: "latest" });
     const slot = pad("0x0", { size: 32 });
@@ -184,8 +223,8 @@ describe("viem public and wallet clients", () => {
       storage.proof.map((node) => hexToBytes(node)),
     );
     const value = RLP.decode(valueRlp as Uint8Array) as Uint8Array;
-    expect(BigInt(bytesToHex(value))).toBe(16n);
-    expect(storage.value).toBe(16n);
+    expect(BigInt(bytesToHex(value))).toBe(17n);
+    expect(storage.value).toBe(17n);
   });
 
   it("reports reverts with code 3, the reason and the revert data", async () => {
