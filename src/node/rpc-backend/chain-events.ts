@@ -1,20 +1,21 @@
 /**
  * ChainEvents: final heads (with their logs) from the chain application's finality listener, and
- * pending transactions from the pool's `pending` event. Listeners are isolated: one that throws does
- * not stop the others or the node.
+ * pending transactions from the pool's `pending` event. A final head is built from the executed
+ * record itself (senders from its receipts), so announcing it costs no storage read and no signature
+ * recovery. Listeners are isolated: one that throws does not stop the others or the node.
  */
-import { type Address, bytesToHex } from "viem";
+import { type Address, bytesToHex, getAddress, type Hash } from "viem";
 import type { ExecutedBlockRecord } from "../../execution/blockchain.js";
-import type { ChainQueries } from "../../execution/queries.js";
 import type { PoolTransaction } from "../../mempool/index.js";
 import {
   type ChainEvents,
+  type ChainLog,
   type ChainTransaction,
+  chainBlock,
   chainTransaction,
   type NewFinalHead,
   type Unsubscribe,
 } from "../../rpc/index.js";
-import { rpcTransaction } from "./chain-reader.js";
 
 /** Where pooled transactions are announced (the TxPool's event emitter fits). */
 export interface PendingSource {
@@ -24,31 +25,14 @@ export interface PendingSource {
 
 export class NodeChainEvents implements ChainEvents {
   private readonly headListeners = new Set<(head: NewFinalHead) => void>();
-  /** Final blocks are announced in order even though reading one back is asynchronous. */
-  private announcing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly queries: ChainQueries,
-    private readonly pending: PendingSource,
-  ) {}
+  constructor(private readonly pending: PendingSource) {}
 
-  /** The chain application's finality listener: call once per final block, in order. */
+  /** The chain application's finality listener: called once per final block, in order. */
   blockFinalized(record: ExecutedBlockRecord): void {
     if (this.headListeners.size === 0) return;
-    const hash = bytesToHex(record.block.hash());
-    this.announcing = this.announcing.then(async () => {
-      const block = await this.queries.blockByHash(hash);
-      if (block === undefined) return;
-      const receipts = (await this.queries.blockReceipts(hash)) ?? [];
-      const head: NewFinalHead = {
-        block: { ...block, transactions: block.transactions.map(rpcTransaction) },
-        // The RPC matches subscription filters against lowercase addresses (its params lowercase them).
-        logs: receipts.flatMap((receipt) =>
-          receipt.logs.map((log) => ({ ...log, address: log.address.toLowerCase() as Address })),
-        ),
-      };
-      for (const listener of this.headListeners) isolate(() => listener(head));
-    });
+    const head = finalHead(record);
+    for (const listener of this.headListeners) isolate(() => listener(head));
   }
 
   onFinalHead(listener: (head: NewFinalHead) => void): Unsubscribe {
@@ -61,6 +45,29 @@ export class NodeChainEvents implements ChainEvents {
     this.pending.on("pending", forward);
     return () => this.pending.off("pending", forward);
   }
+}
+
+export function finalHead({ block, receipts }: ExecutedBlockRecord): NewFinalHead {
+  const senders = receipts.map((receipt) => getAddress(bytesToHex(receipt.sender)));
+  const blockHash = bytesToHex(block.hash());
+  const logs: ChainLog[] = [];
+  receipts.forEach((receipt, transactionIndex) => {
+    const transactionHash = bytesToHex(block.transactions[transactionIndex].hash());
+    for (const [address, topics, data] of receipt.logs) {
+      logs.push({
+        // The RPC matches subscription filters against lowercase addresses (its params lowercase them).
+        address: bytesToHex(address) as Address,
+        topics: topics.map((topic) => bytesToHex(topic) as Hash),
+        data: bytesToHex(data),
+        blockNumber: block.header.number,
+        blockHash,
+        transactionHash,
+        transactionIndex,
+        logIndex: logs.length,
+      });
+    }
+  });
+  return { block: chainBlock(block, senders), logs };
 }
 
 function isolate(run: () => void): void {

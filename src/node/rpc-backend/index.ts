@@ -54,7 +54,7 @@ export function nodeRpcBackend({ chain, pool, engine, peers, gossip }: NodeRpcPa
     },
     { lNotarization: (view) => chain.storage.certificates.get(view, "lNotarization") },
   );
-  const events = new NodeChainEvents(queries, {
+  const events = new NodeChainEvents({
     on: (_event, listener: (tx: PoolTransaction) => void) => pool.events.on("pending", listener),
     off: (_event, listener: (tx: PoolTransaction) => void) => pool.events.off("pending", listener),
   });
