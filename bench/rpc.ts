@@ -2,6 +2,7 @@
  * JSON-RPC throughput, Kairos side by side with anvil, in one run, with the same client and concurrency.
  *
  *   tsx bench/rpc.ts [--seconds 5] [--concurrency 32] [--blocks 1000] [--senders 200] [--per-sender 50]
+ *                    [--profile DIR]   (the node's --cpu-prof output goes to DIR)
  *
  * Both servers are started here on free ports of 127.0.0.1 and stopped at the end: anvil (the binary
  * from @foundry-rs/anvil, chain ID = Kairos's) and one Kairos validator (n = 1, real LevelDB, libp2p,
@@ -159,9 +160,14 @@ async function startAnvil(): Promise<Server> {
 }
 
 async function startKairos(): Promise<Server> {
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, "--serve-node"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...profile, import.meta.filename, "--serve-node"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let buffered = "";
   child.stdout?.setEncoding("utf8");
   const url = await new Promise<string>((resolve, reject) => {
@@ -197,6 +203,8 @@ function agentFor(url: string, sockets: number): http.Agent {
 }
 
 let concurrency = 32;
+/** Where the node child writes a CPU profile (`--profile DIR`), to see where its time goes. */
+let profileDir: string | undefined;
 
 function post(url: string, body: string): Promise<string> {
   const target = new URL(url);
@@ -290,12 +298,7 @@ interface Prepared {
   senders: Hex[];
 }
 
-async function prepare(
-  server: Server,
-  blocks: number,
-  senderCount: number,
-  perSender: number,
-): Promise<Prepared> {
+async function prepare(server: Server, blocks: number, senderCount: number): Promise<Prepared> {
   if (server.kind === "anvil") {
     const usdc = JSON.parse(readFileSync(path.join(ROOT, "contracts/build/USDC.json"), "utf8")) as {
       deployedBytecode: Hex | { object: Hex };
@@ -347,7 +350,6 @@ async function prepare(
     hashes.push(await send(server, raw));
   }
   for (const hash of hashes) await receipt(server, hash);
-  void perSender;
   return { logger, fromBlock, toBlock, logs, senders };
 }
 
@@ -373,6 +375,8 @@ interface Load {
   requests: number;
   errors: number;
   seconds: number;
+  /** Median request latency under the load, ms. */
+  p50: number;
   firstError?: string;
 }
 
@@ -383,12 +387,15 @@ async function load(url: string, next: () => string | undefined, seconds: number
   let requests = 0;
   let errors = 0;
   let firstError: string | undefined;
+  const latencies: number[] = [];
   const worker = async () => {
     for (;;) {
       if (performance.now() >= deadline) return;
       const body = next();
       if (body === undefined) return;
+      const sent = performance.now();
       const reply = JSON.parse(await post(url, body)) as RpcReply;
+      latencies.push(performance.now() - sent);
       requests++;
       if (reply.error !== undefined) {
         errors++;
@@ -397,7 +404,9 @@ async function load(url: string, next: () => string | undefined, seconds: number
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { requests, errors, seconds: (performance.now() - started) / 1_000, firstError };
+  latencies.sort((a, b) => a - b);
+  const p50 = latencies[Math.floor(latencies.length / 2)] ?? 0;
+  return { requests, errors, seconds: (performance.now() - started) / 1_000, p50, firstError };
 }
 
 function repeat(body: string): () => string {
@@ -411,8 +420,13 @@ interface Row {
   unit: string;
   kairos: number;
   anvil: number;
+  kairosP50: number;
+  anvilP50: number;
   note: string;
 }
+
+/** Rates below 10 keep a decimal: a getLogs over 1,000 blocks can take seconds. */
+const rate = (x: number) => (x < 10 ? x.toFixed(1) : String(Math.round(x)));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -422,6 +436,7 @@ async function main(): Promise<void> {
       blocks: { type: "string", default: "1000" },
       senders: { type: "string", default: "200" },
       "per-sender": { type: "string", default: "50" },
+      profile: { type: "string" },
     },
   });
   const seconds = Number(values.seconds);
@@ -429,13 +444,14 @@ async function main(): Promise<void> {
   const blocks = Number(values.blocks);
   const senderCount = Number(values.senders);
   const perSender = Number(values["per-sender"]);
+  profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
 
   const servers = [await startKairos(), await startAnvil()];
   try {
     const prepared = new Map<Server, Prepared>();
     for (const server of servers) {
       const started = performance.now();
-      prepared.set(server, await prepare(server, blocks, senderCount, perSender));
+      prepared.set(server, await prepare(server, blocks, senderCount));
       const p = prepared.get(server);
       console.error(
         `${server.name}: set up in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
@@ -467,7 +483,7 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     for (const read of reads) {
-      const figures: Record<string, { rate: number; errors: number; firstError?: string }> = {};
+      const figures: Record<string, { rate: number; p50: number; errors: number; firstError?: string }> = {};
       for (const server of servers) {
         const p = prepared.get(server) as Prepared;
         const warm = repeat(read.body(p));
@@ -475,6 +491,7 @@ async function main(): Promise<void> {
         const result = await load(server.url, repeat(read.body(p)), seconds);
         figures[server.kind] = {
           rate: result.requests / result.seconds,
+          p50: result.p50,
           errors: result.errors,
           firstError: result.firstError,
         };
@@ -487,12 +504,14 @@ async function main(): Promise<void> {
         unit: "req/s",
         kairos: figures.kairos?.rate ?? 0,
         anvil: figures.anvil?.rate ?? 0,
+        kairosP50: figures.kairos?.p50 ?? 0,
+        anvilP50: figures.anvil?.p50 ?? 0,
         note: errs.join("; "),
       });
     }
 
     // Acceptance: every pre-signed transfer offered once, as fast as the server takes them.
-    const accept: Record<string, { rate: number; share: number; firstError?: string }> = {};
+    const accept: Record<string, { rate: number; p50: number; share: number; firstError?: string }> = {};
     for (const server of servers) {
       const p = prepared.get(server) as Prepared;
       const bodies = presignTransfers(p.senders, perSender);
@@ -501,6 +520,7 @@ async function main(): Promise<void> {
       const accepted = result.requests - result.errors;
       accept[server.kind] = {
         rate: accepted / result.seconds,
+        p50: result.p50,
         share: accepted / bodies.length,
         firstError: result.firstError,
       };
@@ -510,6 +530,8 @@ async function main(): Promise<void> {
       unit: "accepted/s",
       kairos: accept.kairos?.rate ?? 0,
       anvil: accept.anvil?.rate ?? 0,
+      kairosP50: accept.kairos?.p50 ?? 0,
+      anvilP50: accept.anvil?.p50 ?? 0,
       note: `accepted ${(100 * (accept.kairos?.share ?? 0)).toFixed(1)}% vs ${(100 * (accept.anvil?.share ?? 0)).toFixed(1)}%${
         accept.kairos?.firstError ? `; kairos: ${accept.kairos.firstError}` : ""
       }${accept.anvil?.firstError ? `; anvil: ${accept.anvil.firstError}` : ""}`,
@@ -520,12 +542,12 @@ async function main(): Promise<void> {
       `\nJSON-RPC throughput, concurrency ${concurrency}, ${seconds} s per read method; ` +
         `${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, load ${load1?.toFixed(2)} / ${load5?.toFixed(2)}`,
     );
-    console.log("| method | unit | Kairos | anvil | Kairos / anvil | note |");
-    console.log("|---|---|---:|---:|---:|---|");
+    console.log("| method | unit | Kairos | anvil | Kairos / anvil | p50 ms Kairos / anvil | note |");
+    console.log("|---|---|---:|---:|---:|---:|---|");
     for (const row of rows) {
       console.log(
-        `| ${row.what} | ${row.unit} | ${Math.round(row.kairos)} | ${Math.round(row.anvil)} | ` +
-          `${(row.kairos / row.anvil).toFixed(2)} | ${row.note} |`,
+        `| ${row.what} | ${row.unit} | ${rate(row.kairos)} | ${rate(row.anvil)} | ` +
+          `${(row.kairos / row.anvil).toFixed(3)} | ${row.kairosP50.toFixed(1)} / ${row.anvilP50.toFixed(1)} | ${row.note} |`,
       );
     }
   } finally {
