@@ -21,6 +21,7 @@ import {
   type PublicClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { ChannelStatus } from "../../src/channels/abi.js";
 import { Channel } from "../../src/channels/channel.js";
 import { LevelChannelStore } from "../../src/channels/levelStore.js";
 import { nativeCrypto, nativeSigner } from "../../src/channels/nativeCrypto.js";
@@ -162,12 +163,22 @@ export async function resume() {
     nonce: BigInt(saved.params.nonce),
     challengePeriod: BigInt(saved.params.challengePeriod),
   };
-  return {
+  const session = {
     conn,
     params,
     adjudicator: saved.adjudicator,
     ...(await parties(conn, saved.adjudicator, params)),
   };
+  // A channel that already paid out takes no more payments and cannot close twice: say so plainly
+  // rather than with a signing error or a ChannelConcluded revert.
+  if ((await session.adjudicators[0].challengeOf(session.alice.id)).status === ChannelStatus.Concluded) {
+    await session.close();
+    console.error(
+      `channel ${session.alice.id} is already closed on-chain: open a new one with scripts/open-channel.ts`,
+    );
+    process.exit(1);
+  }
+  return session;
 }
 
 export async function printBalances(label: string, publicClient: PublicClient, who: Record<string, Address>) {
