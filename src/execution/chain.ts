@@ -3,7 +3,7 @@
  * native crypto. USDC is the native coin (18 decimals); fees are never burned (see fees.ts).
  */
 import { type Common, createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { nativeCrypto } from "./native-crypto.js";
+import { nativeCustomCrypto } from "../crypto/customCrypto.js";
 
 /** ASCII "KAIR". */
 export const KAIROS_CHAIN_ID = 1_262_569_810n;
@@ -13,6 +13,9 @@ export const KAIROS_HARDFORK = Hardfork.Osaka;
 export const USDC = 10n ** 18n;
 /** Largest transaction we accept, as geth's txMaxSize. */
 export const MAX_TX_SIZE = 128 * 1024;
+
+/** One instance for every Common: loading the native addons once, and failing at start-up if missing. */
+const nativeCrypto = nativeCustomCrypto();
 
 export function createKairosCommon(chainId: bigint = KAIROS_CHAIN_ID): Common {
   return createCustomCommon({ chainId: Number(chainId), name: "kairos" }, Mainnet, {

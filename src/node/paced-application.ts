@@ -16,6 +16,7 @@ import type {
   ProposedBlock,
   VerifyResult,
 } from "../consensus/application.js";
+import type { Proposal } from "../consensus/messages.js";
 
 export interface PendingWork {
   /** True when the pool holds a transaction that could go into the next block. */
@@ -30,8 +31,22 @@ export interface BlockLookup {
   isKnown(digest: Digest): Promise<boolean>;
 }
 
-/** How often to look again for a parent that is still being verified. */
+/**
+ * Where a missing parent comes from: a validator can advance on an M-notarization without ever having
+ * received (or executed) the notarized block, and it needs that block's post-state to build or verify
+ * a child. The engine keeps the proposals it has seen and can fetch the others from peers.
+ */
+export interface ProposalSource {
+  /** The proposals from the oldest one this node holds above its final head up to `digest`. */
+  chainTo(digest: Digest): Proposal[];
+  /** Ask peers for the block and its ancestors; they arrive through the engine. */
+  fetch(digest: Digest): void;
+}
+
+/** How often to look again for a parent that is still being verified or fetched. */
 const PARENT_POLL_MS = 5;
+/** How often to ask peers again for a parent that has not arrived. */
+const REFETCH_MS = 500;
 
 export class PacedApplication implements Application {
   constructor(
@@ -42,6 +57,13 @@ export class PacedApplication implements Application {
     /** The longest wait for a parent: after it the child is judged without it (and fails). */
     private readonly parentWaitMs: number,
   ) {}
+
+  private proposals: ProposalSource | undefined;
+
+  /** The engine is built after the application; it provides missing parents from then on. */
+  attachProposals(source: ProposalSource): void {
+    this.proposals = source;
+  }
 
   genesis(): Digest {
     return this.inner.genesis();
@@ -65,9 +87,38 @@ export class PacedApplication implements Application {
 
   private async waitForParent(parent: Digest): Promise<void> {
     const deadline = Date.now() + this.parentWaitMs;
+    let nextFetch = 0;
     while (!(await this.blocks.isKnown(parent)) && Date.now() < deadline) {
+      if (await this.executeHeldAncestors(parent)) continue;
+      if (Date.now() >= nextFetch) {
+        this.proposals?.fetch(parent);
+        nextFetch = Date.now() + REFETCH_MS;
+      }
       await new Promise((resolve) => setTimeout(resolve, PARENT_POLL_MS));
     }
+  }
+
+  /**
+   * Executes, oldest first, the proposals the engine holds on the way to `digest` whose post-state we
+   * lack (their own parent must be known). True if it made progress.
+   */
+  private async executeHeldAncestors(digest: Digest): Promise<boolean> {
+    const chain = this.proposals?.chainTo(digest) ?? [];
+    let progressed = false;
+    for (const proposal of chain) {
+      if (await this.blocks.isKnown(proposal.block.digest)) continue;
+      if (!(await this.blocks.isKnown(proposal.parent))) break;
+      const context = {
+        view: proposal.view,
+        proposer: proposal.proposer,
+        parent: proposal.parent,
+        parentView: proposal.parentView,
+      };
+      const result = await this.inner.verify(proposal.block, context);
+      if (!result.ok) break;
+      progressed = true;
+    }
+    return progressed;
   }
 
   private waitForWork(): Promise<void> {

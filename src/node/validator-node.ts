@@ -10,7 +10,7 @@ import type { KairosConfig } from "../config/index.js";
 import type { ValidatorIndex } from "../consensus/application.js";
 import { ConsensusEngine, type Network } from "../consensus/engine.js";
 import { leaderSchedule } from "../consensus/leader.js";
-import type { ConsensusMessage } from "../consensus/messages.js";
+import type { ConsensusMessage, Proposal } from "../consensus/messages.js";
 import type { ValidatorSigner } from "../consensus/signing.js";
 import { decodeMessage } from "../consensus/wire.js";
 import { blsPublicKeyFromBytes } from "../crypto/bls.js";
@@ -240,6 +240,11 @@ export class ValidatorNode {
         },
       );
       network.attach(engine);
+      application.attachProposals({
+        chainTo: (digest) =>
+          engine!.answer({ type: "block", digest, since: engine!.finalized().view }) as Proposal[],
+        fetch: (digest) => network.fetch({ type: "block", digest, since: engine!.finalized().view }),
+      });
       const metrics = options.metrics ?? null;
       if (metrics !== null) {
         engine.subscribe(consensusMetricsListener(metrics, index));

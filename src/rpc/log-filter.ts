@@ -11,7 +11,11 @@ export function logMatches(
   addresses: readonly Address[] | undefined,
   topics: readonly TopicFilter[] | undefined,
 ): boolean {
-  if (addresses !== undefined && addresses.length > 0 && !addresses.includes(log.address)) return false;
+  // Addresses arrive lowercased from the params and in any case from the chain: compare case-blind.
+  if (addresses !== undefined && addresses.length > 0) {
+    const address = log.address.toLowerCase() as Address;
+    if (!addresses.some((wanted) => wanted.toLowerCase() === address)) return false;
+  }
   if (topics === undefined) return true;
   if (topics.length > log.topics.length) {
     // A position the log lacks can only be matched by a wildcard.

@@ -172,7 +172,9 @@ describe("USDC channels on a running Kairos node", () => {
   });
 
   it("open → pay → stale challenge → the watcher responds on its own → settle pays the latest split to the wei", async () => {
-    const params = channelParams(3n);
+    // Long enough that the premature settle below is still early on a loaded machine; the chain's own
+    // empty blocks then carry its clock past the timer.
+    const params = channelParams(8n);
     const { alice, bob, adjudicators } = await parties(params);
     await alice.open(10n * USDC);
     await alice.pay(1n * USDC);

@@ -49,6 +49,8 @@ describe("a single validator (n = 1) through Minimmit", () => {
       consensus: { ...base.consensus, n: 1, f: 0, emptyBlockIntervalMs: 200, viewTimeoutMs: 2_000 },
       storage: { path: join(dir, "db") },
       p2p: { ...base.p2p, port: await freePort() },
+      rpc: { ...base.rpc, port: await freePort() },
+      metrics: { ...base.metrics, enabled: false },
       logging: { level: "silent", pretty: false },
     };
     const genesis = parseGenesis(await devnetGenesis(1));

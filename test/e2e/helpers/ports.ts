@@ -22,7 +22,8 @@ export async function freePorts(count: number): Promise<number[]> {
 /** `count` consecutive free ports (validator i gets base + i), probed one by one. */
 export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768–60999), where the OS hands out ports to other sockets.
+    const base = 10_000 + Math.floor(Math.random() * 22_000);
     const probes = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
     if (probes.every(Boolean)) return base;
   }
