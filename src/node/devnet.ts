@@ -71,5 +71,6 @@ async function devnetGenesisFile(validators: number, dir: string): Promise<strin
 function startValidator(configFile: string): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", CLI_ENTRY, "node", "--config", configFile], {
     stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, KAIROS_EXIT_WITH_PARENT: "1" },
   });
 }

@@ -41,6 +41,14 @@ export async function runNode(
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  if (process.env.KAIROS_EXIT_WITH_PARENT === "1") {
+    // Started by `kairos start`: if that process dies without stopping us (kill -9), stop on our own
+    // rather than keep the ports and the database.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop("parent exited");
+    }, 1_000).unref();
+  }
 }
 
 function serveMetrics(metrics: Metrics, host: string, port: number): Promise<Server> {
