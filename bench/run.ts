@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, { file: string; args?: string[]; what: string }
     what: "consensus message latency over libp2p, streams vs gossipsub",
   },
   channels: { file: "channels.ts", what: "off-chain countersigned channel updates per second" },
+  rpc: { file: "rpc.ts", what: "JSON-RPC reads and raw-transaction acceptance, side by side with anvil" },
 };
 
 const wanted = process.argv.slice(2);

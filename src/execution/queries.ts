@@ -257,7 +257,7 @@ export class StateQueries {
   }
 
   private async stateAt(at: BlockId) {
-    return this.chain.world.at(await this.rootOf(at));
+    return this.chain.world.readView(await this.rootOf(at));
   }
 
   private async rootOf(at: BlockId): Promise<Uint8Array> {

@@ -5,6 +5,7 @@
  */
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { createTxFromRLP } from "@ethereumjs/tx";
+import { createAddressFromString } from "@ethereumjs/util";
 import { type Address, bytesToHex } from "viem";
 import type { KairosConfig } from "../config/index.js";
 import type { ValidatorIndex } from "../consensus/application.js";
@@ -377,8 +378,7 @@ function nextHeaderBaseFee(chain: Blockchain): bigint {
 /** The pool reads accounts from the latest final state. */
 function finalStateReader(chain: Blockchain) {
   const account = async (address: Address) => {
-    const state = await chain.world.at(chain.finalHead.header.stateRoot);
-    const { createAddressFromString } = await import("@ethereumjs/util");
+    const state = await chain.world.readView(chain.finalHead.header.stateRoot);
     return state.getAccount(createAddressFromString(address));
   };
   return {
