@@ -36,12 +36,20 @@ export interface FinalityRecord {
   certificate: Uint8Array;
 }
 
+/** How many decoded final blocks to keep (a few seconds of the chain's tip, plus hot history). */
+const DECODED_BLOCKS = 64;
+
 const ZERO_ADDRESS = createAddressFromString("0x0000000000000000000000000000000000000000");
 
 export class Blockchain {
   readonly context: ExecutionContext;
   readonly supply: bigint;
   private readonly speculative = new Map<Hex, ExecutedBlockRecord>();
+  /**
+   * Recently read final blocks, decoded. Decoding is costly (@ethereumjs copies its Common per
+   * transaction) and receipt and log queries read the same few recent blocks again and again.
+   */
+  private readonly decoded = new Map<Hex, Block>();
 
   private constructor(
     readonly genesis: Genesis,
@@ -113,7 +121,19 @@ export class Blockchain {
 
   async finalBlock(hash: Hex): Promise<Block | undefined> {
     if (hash === bytesToHex(this.head.hash())) return this.head;
-    return Blockchain.readBlock(this.storage, this.common, hash);
+    const cached = this.decoded.get(hash);
+    if (cached !== undefined) {
+      // Most recently used last: the Map's first key is the one to evict.
+      this.decoded.delete(hash);
+      this.decoded.set(hash, cached);
+      return cached;
+    }
+    const block = await Blockchain.readBlock(this.storage, this.common, hash);
+    if (block !== undefined) {
+      this.decoded.set(hash, block);
+      if (this.decoded.size > DECODED_BLOCKS) this.decoded.delete(this.decoded.keys().next().value!);
+    }
+    return block;
   }
 
   async finalBlockAt(number: bigint): Promise<Block | undefined> {

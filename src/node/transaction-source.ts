@@ -12,11 +12,20 @@ import type { Blockchain } from "../execution/blockchain.js";
 import type { DecodedTransaction } from "../execution/tx-validation.js";
 import type { TxPool } from "../mempool/index.js";
 
-export function candidatesOnParent(pool: TxPool, chain: Blockchain, parent: Digest): CandidateTransactions {
+export function candidatesOnParent(
+  pool: TxPool,
+  chain: Blockchain,
+  parent: Digest,
+  /** Stop offering transactions after this long: a block that takes longer than the view to build
+   *  is nullified, and the leader would then rebuild the same too-large block every view. */
+  budgetMs = Number.POSITIVE_INFINITY,
+): CandidateTransactions {
   const included = transactionsAboveFinal(chain, parent);
   const best = pool.best();
+  const deadline = performance.now() + budgetMs;
   return {
     next(): DecodedTransaction | undefined {
+      if (performance.now() > deadline) return undefined;
       for (let step = best.next(); !step.done; step = best.next()) {
         const entry = step.value;
         if (included.has(entry.hash)) continue;

@@ -154,7 +154,10 @@ export class ValidatorNode {
       const namespace = consensusNamespace(genesis.chainId);
       const chainApplication = new ChainApplication(
         chain,
-        { candidates: (parent) => candidatesOnParent(pool, chain, parent) },
+        {
+          // A quarter of the view: the block must still travel and be verified by everyone in time.
+          candidates: (parent) => candidatesOnParent(pool, chain, parent, config.consensus.viewTimeoutMs / 4),
+        },
         { listeners: [{ blockFinalized: (record) => onFinal(record) }] },
       );
       const application = new PacedApplication(
