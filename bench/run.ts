@@ -20,6 +20,8 @@ const BENCHMARKS: Record<string, { file: string; args?: string[]; what: string }
   },
   channels: { file: "channels.ts", what: "off-chain countersigned channel updates per second" },
   rpc: { file: "rpc.ts", what: "JSON-RPC reads and raw-transaction acceptance, side by side with anvil" },
+  ingest: { file: "ingest.ts", what: "send → receipt throughput, one validator vs anvil --block-time 1" },
+  devnet: { file: "devnet.ts", what: "6-validator devnet: views/s, send → final latency, saturation tx/s" },
 };
 
 const wanted = process.argv.slice(2);
