@@ -9,25 +9,11 @@ import { devnetValidatorKeys, identityOf } from "../../src/crypto/keyFiles.js";
 import { CONSENSUS_PROTOCOL } from "../../src/p2p/consensus-channel.js";
 import { framedStream } from "../../src/p2p/framing.js";
 import { P2pHost } from "../../src/p2p/host.js";
-import { createChainStorage, LevelStore } from "../../src/storage/index.js";
 import { TestDevnet } from "./helpers/devnet.js";
 
 const ALL = [0, 1, 2, 3, 4, 5];
 const EQUIVOCATOR = 1;
 const HARNESS = fileURLToPath(new URL("./helpers/equivocating-validator.ts", import.meta.url));
-
-async function finalHashes(devnet: TestDevnet, i: number, upTo: number): Promise<string[]> {
-  const store = await LevelStore.open(devnet.dbPath(i));
-  try {
-    const storage = createChainStorage(store);
-    const hashes: string[] = [];
-    for (let height = 0; height <= upTo; height++)
-      hashes.push((await storage.blocks.hashAt(BigInt(height))) ?? "missing");
-    return hashes;
-  } finally {
-    await store.close();
-  }
-}
 
 describe("Byzantine behaviour on a six-validator devnet", () => {
   let devnet: TestDevnet | undefined;
@@ -50,7 +36,7 @@ describe("Byzantine behaviour on a six-validator devnet", () => {
 
     const common = Math.min(...(await Promise.all(ALL.map((i) => devnet!.finalizedHeight(i)))).map(Number));
     await devnet.stop({ keep: true });
-    const chains = await Promise.all(ALL.map((i) => finalHashes(devnet!, i, common)));
+    const chains = await Promise.all(ALL.map((i) => devnet!.finalHashes(i, common)));
     for (const chain of chains) {
       expect(chain).not.toContain("missing");
       expect(chain).toEqual(chains[0]);

@@ -3,23 +3,9 @@
  * 127.0.0.1, each with its own LevelDB.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createChainStorage, LevelStore } from "../../src/storage/index.js";
 import { TestDevnet } from "./helpers/devnet.js";
 
 const ALL = [0, 1, 2, 3, 4, 5];
-
-async function finalHashes(devnet: TestDevnet, i: number, upTo: number): Promise<string[]> {
-  const store = await LevelStore.open(devnet.dbPath(i));
-  try {
-    const storage = createChainStorage(store);
-    const hashes: string[] = [];
-    for (let height = 0; height <= upTo; height++)
-      hashes.push((await storage.blocks.hashAt(BigInt(height))) ?? "missing");
-    return hashes;
-  } finally {
-    await store.close();
-  }
-}
 
 async function faults(devnet: TestDevnet, kind: string): Promise<number> {
   let total = 0;
@@ -60,7 +46,7 @@ describe("a six-validator devnet", () => {
     const heights = await Promise.all(ALL.map((i) => devnet!.finalizedHeight(i)));
     const common = Math.min(...heights.map(Number));
     await devnet.stop({ keep: true });
-    const chains = await Promise.all(ALL.map((i) => finalHashes(devnet!, i, common)));
+    const chains = await Promise.all(ALL.map((i) => devnet!.finalHashes(i, common)));
     for (const chain of chains) {
       expect(chain).not.toContain("missing");
       expect(chain).toEqual(chains[0]);
@@ -94,12 +80,12 @@ describe("a six-validator devnet", () => {
     devnet.startAll();
     await devnet.waitForHeight(3, ALL, 240_000);
     await devnet.stop({ keep: true });
-    const heights = await Promise.all(ALL.map((i) => finalHashes(devnet!, i, 3)));
+    const heights = await Promise.all(ALL.map((i) => devnet!.finalHashes(i, 3)));
     devnet.startAll();
     await devnet.waitForHeight(6, ALL, 240_000);
     const common = Math.min(...(await Promise.all(ALL.map((i) => devnet!.finalizedHeight(i)))).map(Number));
     await devnet.stop({ keep: true });
-    const after = await Promise.all(ALL.map((i) => finalHashes(devnet!, i, common)));
+    const after = await Promise.all(ALL.map((i) => devnet!.finalHashes(i, common)));
     for (let i = 0; i < 6; i++) {
       expect(after[i].slice(0, 4)).toEqual(heights[i]);
       expect(after[i]).toEqual(after[0]);

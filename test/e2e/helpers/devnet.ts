@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { devnetGenesis } from "../../../src/node/devnet-genesis.js";
 import { type LocalnetPorts, writeLocalnet } from "../../../src/node/localnet-configs.js";
+import { createChainStorage, LevelStore } from "../../../src/storage/index.js";
 import { freePortRange } from "./ports.js";
 
 const CLI = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
@@ -134,6 +135,21 @@ export class TestDevnet {
 
   dbPath(i: number): string {
     return join(this.dir, `node${i}`, "db");
+  }
+
+  /** Final block hashes at heights 0 … upTo from validator i's LevelDB ("missing" for a gap). Stopped validators only. */
+  async finalHashes(i: number, upTo: number): Promise<string[]> {
+    const store = await LevelStore.open(this.dbPath(i));
+    try {
+      const storage = createChainStorage(store);
+      const hashes: string[] = [];
+      for (let height = 0; height <= upTo; height++) {
+        hashes.push((await storage.blocks.hashAt(BigInt(height))) ?? "missing");
+      }
+      return hashes;
+    } finally {
+      await store.close();
+    }
   }
 
   /** Stops every validator gracefully (SIGTERM), then deletes the directory unless `keep`. */
