@@ -5,7 +5,7 @@
  */
 import { type Block, type BlockHeader, createBlock, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
-import type { CustomPrecompile } from "@ethereumjs/evm";
+import type { CustomPrecompile, EVMInterface } from "@ethereumjs/evm";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
@@ -77,6 +77,11 @@ export class BlockExecution {
 
   get gasUsed(): bigint {
     return this.gasUsedSoFar;
+  }
+
+  /** The EVM that runs each `apply`: a tracer listens to its events (debug_traceTransaction's replay). */
+  get evm(): EVMInterface {
+    return this.vm.evm;
   }
 
   get gasRemaining(): bigint {
