@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 /** The `kairos` command: parse the arguments, run the command, turn known errors into clear exits. */
-import { readFile, writeFile } from "node:fs/promises";
-import { ConfigError } from "../config/index.js";
-import { generateKeys } from "../crypto/keyFiles.js";
-import { createGenesis, validatorEntrySchema } from "../execution/genesis.js";
-import { runDevnet } from "../node/devnet.js";
-import { devnetGenesis } from "../node/devnet-genesis.js";
-import { writeLocalnet } from "../node/localnet-configs.js";
-import { runNode } from "../node/run-node.js";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { ConfigError } from "../config/errors.js";
 import { parseCommand, USAGE, UsageError } from "./args.js";
+
+// Each command imports what it needs when it runs: the node's dependencies (viem, @ethereumjs,
+// libp2p) take seconds to load, and `kairos --help` or `kairos keys generate` should not wait for them.
 
 async function main(argv: string[]): Promise<void> {
   const command = parseCommand(argv);
@@ -16,11 +13,16 @@ async function main(argv: string[]): Promise<void> {
     case "help":
       process.stdout.write(USAGE);
       return;
-    case "start":
+    case "start": {
+      const { runDevnet } = await import("../node/devnet.js");
       return runDevnet(command);
-    case "node":
+    }
+    case "node": {
+      const { runNode } = await import("../node/run-node.js");
       return runNode(command.configFile);
+    }
     case "keys": {
+      const { generateKeys } = await import("../crypto/keyFiles.js");
       const keys = await generateKeys(command.outDir);
       console.log(
         JSON.stringify(
@@ -36,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case "genesis": {
+      const { createGenesis, validatorEntrySchema } = await import("../execution/genesis.js");
       const validators = validatorEntrySchema
         .array()
         .parse(JSON.parse(await readFile(command.validatorsFile, "utf8")));
@@ -49,7 +52,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case "localnet": {
       const genesisFile = `${command.outDir}/genesis.json`;
-      const { mkdir } = await import("node:fs/promises");
+      const { devnetGenesis } = await import("../node/devnet-genesis.js");
+      const { writeLocalnet } = await import("../node/localnet-configs.js");
       await mkdir(command.outDir, { recursive: true });
       await writeFile(genesisFile, `${JSON.stringify(await devnetGenesis(command.validators), null, 2)}\n`);
       const files = await writeLocalnet({
