@@ -77,6 +77,15 @@ const MAX_FETCHED_ANCESTORS = 64;
 
 export type Verdict = "accept" | "ignore" | "reject";
 
+/** A signed message's signature, left by `ConsensusEngine.screen` for the caller to verify. */
+export interface SignatureCheck {
+  type: SignedMessage["type"];
+  signer: ValidatorIndex;
+  /** The exact bytes signed (domain tag, namespace, content): identical for all votes on one block. */
+  bytes: Uint8Array;
+  signature: Uint8Array;
+}
+
 /** The activity stream the visualizer and metrics subscribe to. `at` is the clock's time. */
 export type ConsensusActivity =
   | { type: "viewEntered"; view: View; at: number }
@@ -217,6 +226,19 @@ export class ConsensusEngine {
 
   /** Authenticate a message from the network without acting on it (p2p gossip validation). */
   verify(message: ConsensusMessage): Verdict {
+    const screened = this.screen(message);
+    if (typeof screened === "string") return screened;
+    if (this.deps.scheme.verify(screened.signer, screened.bytes, screened.signature)) return "accept";
+    this.signatureFailed(screened);
+    return "reject";
+  }
+
+  /**
+   * Every check of `verify` except a signed message's own signature, which is returned for the caller
+   * to check (a node batches the signatures of many messages into one aggregate verification) before
+   * it calls `receive`. Certificates are checked in full here: they are one aggregate already.
+   */
+  screen(message: ConsensusMessage): Verdict | SignatureCheck {
     const state = this.state;
     if (!state || this.stopped) return "ignore";
     const n = this.quorums.n;
@@ -225,19 +247,12 @@ export class ConsensusEngine {
       const signer = signerOf(message);
       if (!Number.isInteger(signer) || signer < 0 || signer >= n) return "reject";
       if (message.type === "proposal" && this.leaders.leader(message.view) !== signer) return "reject";
-      const ok = this.deps.scheme.verify(
+      return {
+        type: message.type,
         signer,
-        signedBytes(this.options.namespace, message),
-        message.signature,
-      );
-      if (!ok) {
-        this.emit({
-          type: "fault",
-          fault: { kind: "invalidSignature", from: signer, message: message.type },
-        });
-        return "reject";
-      }
-      return "accept";
+        bytes: signedBytes(this.options.namespace, message),
+        signature: message.signature,
+      };
     }
     if (state.hasCertificate(message)) return "ignore";
     try {
@@ -250,6 +265,14 @@ export class ConsensusEngine {
       return "reject";
     }
     return "accept";
+  }
+
+  /** Report a signature from `screen` that did not verify (a fault on the activity stream). */
+  signatureFailed(check: SignatureCheck): void {
+    this.emit({
+      type: "fault",
+      fault: { kind: "invalidSignature", from: check.signer, message: check.type },
+    });
   }
 
   /** Act on a message that `verify` accepted. */

@@ -23,6 +23,7 @@ export {
   type EngineOptions,
   type FetchRequest,
   type Network,
+  type SignatureCheck,
   type SignedStore,
   type StoredConsensus,
   type TimerHandle,
