@@ -1,17 +1,24 @@
 /**
- * One participant's view of a two-party channel: it proposes updates (pay, fund, close), countersigns
- * the peer's after checking them, keeps the latest state signed by both in a store, and drives the
- * adjudicator when asked to (deposit, close, challenge, respond, settle).
+ * One participant's view of an n-party channel (n ≥ 2): it proposes updates (pay, fund, close),
+ * countersigns the others' after checking them, keeps the latest state signed by everyone in a store,
+ * and drives the adjudicator when asked to (deposit, close, challenge, respond, settle).
+ *
+ * Every message goes to every other participant (the transport broadcasts; for two parties that is the
+ * peer). An update is a state one version up, proposed and signed by one participant; each other
+ * participant checks it, signs it, and sends its signature to all; it counts once everyone's signature
+ * is in. With two parties the payee's countersignature completes it.
  *
  * Rules it never breaks:
- * - it acknowledges an update only after the countersigned state is durable in its store;
+ * - it counts an update (and resolves the proposer's pay()) only once the state signed by everyone is
+ *   durable in its store; a participant whose signature completes a state stores it before sending
+ *   that signature (for two parties: the payee persists, then acknowledges);
  * - it signs nothing after a final state (and remembers, across restarts, that it signed one);
  * - it countersigns only states one version up that keep the money and only move the proposer's money
- *   away from the proposer (state.ts, checkUpdate).
+ *   away from the proposer (state.ts, checkUpdate), and checks every signature it counts.
  *
- * Updates may be pipelined: up to `window` proposals can be in flight, each built on the previous one,
- * and the peer handles them in order. If both sides propose at once, participant 0's proposals win and
- * participant 1's pending ones fail with CONFLICT (the caller may retry).
+ * Updates may be pipelined: up to `window` updates can be in flight, each built on the previous one,
+ * and everyone handles them in order. If two participants propose the same version at once, the lower
+ * index wins and the other's pending updates fail with CONFLICT (the caller may retry).
  */
 import type { Hash, Hex } from "viem";
 import type { Adjudicator, DepositLedger } from "./adjudicator.js";
@@ -31,74 +38,86 @@ export interface ChannelOptions {
   me: number;
   signer: StateSigner;
   crypto: StateCrypto;
+  /** Reaches every other participant (memoryTransportMesh for n parties in one process). */
   transport: ChannelTransport;
   store: ChannelStore;
   /** Needed for on-chain steps (deposit, close, challenge, respond, settle). */
   adjudicator?: Adjudicator;
   /**
-   * Confirms deposits the peer claims in a funding update (defaults to the adjudicator). Without either,
-   * funding updates from the peer are refused.
+   * Confirms deposits another participant claims in a funding update (defaults to the adjudicator).
+   * Without either, funding updates from others are refused.
    */
   depositLedger?: DepositLedger;
-  /** Proposals in flight at once (default 64). */
+  /** Updates in flight at once (default 64). */
   window?: number;
-  /** How long a proposal waits for the peer's answer (default 10 s). */
+  /** How long my proposal waits for everyone's signature (default 10 s). */
   timeoutMs?: number;
 }
 
-interface Pending {
+/** An update in flight: a state one version above the previous one, and the signatures gathered so far. */
+interface Update {
   state: ChannelState;
   digest: Uint8Array;
-  signature: Hex;
-  resolve: (signed: SignedState) => void;
-  reject: (err: ChannelError) => void;
-  timer: NodeJS.Timeout;
+  proposer: number;
+  sigs: Array<Hex | undefined>;
+  missing: number;
+  /** Set on my own proposals: settles pay() / fund() / close(). */
+  own?: {
+    resolve: (signed: SignedState) => void;
+    reject: (err: ChannelError) => void;
+    deadline: number;
+  };
 }
 
 export class Channel {
   readonly id: Hex;
   readonly params: ChannelParams;
   readonly me: number;
-  readonly peer: number;
+  /** Number of participants. */
+  readonly size: number;
   private readonly options: ChannelOptions;
   private readonly writer: CoalescingWriter;
   private readonly window: number;
   private readonly timeoutMs: number;
 
-  /** Highest state signed by both. */
+  /** Highest state signed by everyone. */
   private latestSigned: SignedState | undefined;
-  /** Highest state I have signed (latest, or my newest proposal in flight). */
-  private head: ChannelState;
   private signedFinal: ChannelState | undefined;
-  private readonly pending = new Map<bigint, Pending>();
+  /** Updates above latestSigned, one per version, each built on the one below. */
+  private readonly updates = new Map<bigint, Update>();
+  /** Signatures that arrived before the proposal they sign (possible when links are independent). */
+  private readonly early = new Map<bigint, AcceptMessage[]>();
   private readonly windowWaiters: Array<() => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
   private signQueue: Promise<void> = Promise.resolve();
-  /** Bumped whenever in-flight proposals are abandoned, so ones still being signed are dropped too. */
-  private epoch = 0;
+  private timer: NodeJS.Timeout | undefined;
   /** Incoming messages are handled one after another, in arrival order. */
   private inbox: Promise<void> = Promise.resolve();
+  /** Version -1: what precedes the pre-funding state, so version 0 is checked like any update. */
+  private readonly genesis: ChannelState;
 
   private constructor(options: ChannelOptions, record: ChannelRecord | undefined) {
     this.options = options;
     this.params = options.params;
     this.me = options.me;
-    if (options.params.participants.length !== 2) {
-      throw new ChannelError("INVALID_PARAMS", "the Channel object handles two-party channels", {
-        participants: options.params.participants.length,
+    this.size = options.params.participants.length;
+    if (this.size < 2 || options.params.payees.length !== this.size) {
+      throw new ChannelError("INVALID_PARAMS", "a channel needs two or more participants, one payee each", {
+        participants: this.size,
+        payees: options.params.payees.length,
       });
     }
     if (options.signer.address.toLowerCase() !== options.params.participants[options.me]?.toLowerCase()) {
       throw new ChannelError("INVALID_PARAMS", "signer is not participant `me`", { me: options.me });
     }
-    this.peer = 1 - options.me;
     this.id = computeChannelId(options.params, options.domain.chainId, options.domain.adjudicator);
     this.writer = new CoalescingWriter(options.store, this.id);
     this.window = options.window ?? 64;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.latestSigned = record?.latest;
     this.signedFinal = record?.signedFinal;
-    this.head = record?.latest?.state ?? this.genesis();
+    const zeros = new Array<bigint>(this.size).fill(0n);
+    this.genesis = { channelId: this.id, version: -1n, balances: zeros, deposits: zeros, isFinal: false };
     options.transport.onMessage((message) => {
       this.inbox = this.inbox.then(() => this.handle(message));
     });
@@ -110,12 +129,12 @@ export class Channel {
     return new Channel(options, await options.store.load(id));
   }
 
-  /** The latest state signed by both participants, if any. */
+  /** The latest state signed by every participant, if any. */
   get latest(): SignedState | undefined {
     return this.latestSigned;
   }
 
-  /** My balance in the latest co-signed state. */
+  /** My balance in the latest state signed by everyone. */
   get balance(): bigint {
     return this.latestSigned?.state.balances[this.me] ?? 0n;
   }
@@ -127,15 +146,15 @@ export class Channel {
   /**
    * Opens the channel from my side: agrees the pre-funding state (version 0, nothing accounted, so a
    * deposit can always be taken back) if that was not done, deposits `amount` on-chain, and has the
-   * peer countersign a state that accounts for it.
+   * others countersign a state that accounts for it.
    */
   async open(amount: bigint): Promise<SignedState> {
-    if (this.latestSigned === undefined) await this.propose(() => prefundState(this.id, 2));
+    if (this.latestSigned === undefined) await this.propose(() => prefundState(this.id, this.size));
     if (amount === 0n) return this.latestSigned!;
     return this.deposit(amount);
   }
 
-  /** Deposits `amount` for me on-chain, then has the new deposit accounted in a co-signed state. */
+  /** Deposits `amount` for me on-chain, then has the new deposit accounted in a state signed by all. */
   async deposit(amount: bigint): Promise<SignedState> {
     const adjudicator = this.requireAdjudicator();
     await adjudicator.deposit(this.params, this.me, amount);
@@ -155,14 +174,23 @@ export class Channel {
     });
   }
 
-  /** Pays `amount` wei to the peer; resolves once the peer has countersigned and both have stored it. */
-  pay(amount: bigint): Promise<SignedState> {
-    return this.propose((head) => paymentState(head, this.me, this.peer, amount));
+  /**
+   * Pays `amount` wei to participant `to` (the other one, in a two-party channel); resolves once
+   * everyone has signed and I have stored it.
+   */
+  pay(amount: bigint, to?: number): Promise<SignedState> {
+    const payee = to ?? (this.size === 2 ? 1 - this.me : -1);
+    if (!Number.isInteger(payee) || payee < 0 || payee >= this.size || payee === this.me) {
+      return Promise.reject(
+        new ChannelError("INVALID_STATE", "pay(amount, to) needs another participant's index", { to }),
+      );
+    }
+    return this.propose((head) => paymentState(head, this.me, payee, amount));
   }
 
   /**
-   * Closes cooperatively: both sign a final state with the latest split; if an adjudicator is set, I
-   * submit it and the contract pays out at once.
+   * Closes cooperatively: everyone signs a final state with the latest split; if an adjudicator is set,
+   * I submit it and the contract pays out at once.
    */
   async close(): Promise<{ final: SignedState; txHash?: Hash }> {
     await this.drain();
@@ -174,12 +202,12 @@ export class Channel {
     return { final, txHash: await this.options.adjudicator.close(this.params, final) };
   }
 
-  /** Registers my latest co-signed state on-chain and starts the challenge timer. */
+  /** Registers my latest fully signed state on-chain and starts the challenge timer. */
   challenge(): Promise<Hash> {
     return this.requireAdjudicator().challenge(this.params, this.requireLatest());
   }
 
-  /** Answers a registered challenge with my latest co-signed state (it must be of a higher version). */
+  /** Answers a registered challenge with my latest fully signed state (it must be of a higher version). */
   respond(): Promise<Hash> {
     return this.requireAdjudicator().respond(this.params, this.requireLatest());
   }
@@ -189,30 +217,37 @@ export class Channel {
     return this.requireAdjudicator().settle(this.params);
   }
 
-  /** Waits until no proposal of mine is in flight. */
+  /** Waits until no update is in flight. */
   async drain(): Promise<void> {
-    while (this.inFlight() > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    while (this.updates.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Stops handling messages and fails what is in flight. The store is the caller's to close. */
   async stop(): Promise<void> {
-    this.failPending(new ChannelError("CLOSED_TRANSPORT", "channel stopped"));
+    this.failFrom(-1n, new ChannelError("CLOSED_TRANSPORT", "channel stopped"));
+    clearTimeout(this.timer);
+    this.timer = undefined;
     await this.options.transport.close();
   }
 
   // ---- proposing ----------------------------------------------------------------------------
 
   /**
-   * Builds the next state on head, signs it, sends it, and resolves with the fully signed state once
-   * stored. Building and reserving the version happen synchronously, so pay() may be called many times
-   * without awaiting; signatures are taken in order so proposals leave in version order.
+   * Builds the next state on the newest one in flight, signs it, sends it, and resolves with the fully
+   * signed state once stored. Building and reserving the version happen synchronously, so pay() may be
+   * called many times without awaiting; signatures are taken in order so proposals leave in version order.
    */
   private async propose(build: (head: ChannelState) => ChannelState): Promise<SignedState> {
-    while (this.inFlight() >= this.window) await new Promise<void>((r) => this.windowWaiters.push(r));
-    const next = build(this.head);
-    const epoch = this.epoch;
+    while (this.updates.size >= this.window) await new Promise<void>((r) => this.windowWaiters.push(r));
+    const next = build(this.head());
     const digest = this.options.crypto.digest(next);
-    this.head = next;
+    const sigs: Array<Hex | undefined> = new Array(this.size).fill(undefined);
+    const update: Update = { state: next, digest, proposer: this.me, sigs, missing: this.size };
+    const done = new Promise<SignedState>((resolve, reject) => {
+      update.own = { resolve, reject, deadline: performance.now() + this.timeoutMs };
+    });
+    this.updates.set(next.version, update);
+    this.armTimer();
     const signing = this.signQueue.then(() => this.signOwn(next, digest));
     this.signQueue = signing.then(
       () => undefined,
@@ -223,39 +258,29 @@ export class Channel {
       signature = await signing;
     } catch (err) {
       this.failFrom(next.version, asChannelError(err));
-      throw err;
+      return done;
     }
-    if (epoch !== this.epoch) {
-      // An earlier proposal failed while this one was being signed: it was built on a state that is gone.
-      throw new ChannelError("CONFLICT", "an earlier update failed; retry", { version: next.version });
+    // An earlier update failed while this one was being signed: it was built on a state that is gone.
+    if (this.updates.get(next.version) !== update) return done;
+    this.addSignature(update, this.me, signature);
+    const message: ProposeMessage = {
+      kind: "propose",
+      channelId: this.id,
+      proposer: this.me,
+      state: next,
+      signature,
+    };
+    try {
+      this.options.transport.send(message);
+    } catch (err) {
+      this.failFrom(next.version, asChannelError(err));
     }
-    return new Promise<SignedState>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.failFrom(
-          next.version,
-          new ChannelError("TIMEOUT", "peer did not answer", { version: next.version }),
-        );
-      }, this.timeoutMs);
-      timer.unref();
-      this.pending.set(next.version, { state: next, digest, signature, resolve, reject, timer });
-      const message: ProposeMessage = {
-        kind: "propose",
-        channelId: this.id,
-        proposer: this.me,
-        state: next,
-        signature,
-      };
-      try {
-        this.options.transport.send(message);
-      } catch (err) {
-        this.failFrom(next.version, asChannelError(err));
-      }
-    });
+    return done;
   }
 
-  /** Proposals signed but not yet co-signed. */
-  private inFlight(): number {
-    return Number(this.head.version - this.current().version);
+  /** The newest state in flight, or the latest fully signed one. */
+  private head(): ChannelState {
+    return this.updates.get(this.current().version + BigInt(this.updates.size))?.state ?? this.current();
   }
 
   /** The only place this participant signs: refuses anything after a final state, and records a final one first. */
@@ -272,55 +297,21 @@ export class Channel {
     return this.options.signer.sign(state, digest);
   }
 
-  private async onAccept(message: AcceptMessage): Promise<void> {
-    const pending = this.pending.get(message.version);
-    if (pending === undefined || message.signer !== this.peer) return; // late answer to something abandoned
-    try {
-      await checkSignature(
-        this.options.crypto,
-        pending.digest,
-        message.signature,
-        this.params.participants[this.peer],
-      );
-    } catch (err) {
-      this.failFrom(message.version, asChannelError(err));
-      return;
-    }
-    const sigs: Hex[] = [];
-    sigs[this.me] = pending.signature;
-    sigs[this.peer] = message.signature;
-    const signed: SignedState = { state: pending.state, sigs };
-    this.latestSigned = signed;
-    this.settlePending(message.version);
-    this.writer.save(this.record()).then(
-      () => pending.resolve(signed),
-      (err: unknown) => pending.reject(asChannelError(err)),
-    );
-  }
-
-  private onReject(message: RejectMessage): void {
-    if (!this.pending.has(message.version)) return;
-    const error = new ChannelError(message.code === "CONFLICT" ? "CONFLICT" : "REJECTED", message.reason, {
-      version: message.version,
-      peerCode: message.code,
-    });
-    this.failFrom(message.version, error);
-    if (message.latest !== undefined) void this.resync(message.latest);
-  }
-
-  /** Adopts a higher co-signed state the peer holds (e.g. I lost my last acknowledgements in a crash). */
-  private async resync(latest: SignedState): Promise<void> {
-    if (this.latestSigned !== undefined && latest.state.version <= this.latestSigned.state.version) return;
-    if (this.pending.size > 0) return;
-    if (this.signedFinal !== undefined && !sameState(latest.state, this.signedFinal)) return;
-    try {
-      await this.checkFullySigned(latest);
-    } catch {
-      return;
-    }
-    this.latestSigned = latest;
-    this.head = latest.state;
-    await this.writer.save(this.record());
+  /** One timer for all my proposals: a per-proposal timer costs more than the rest of the bookkeeping. */
+  private armTimer(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const now = performance.now();
+      for (const [version, u] of this.updates) {
+        if (u.own !== undefined && u.own.deadline <= now) {
+          this.failFrom(version, new ChannelError("TIMEOUT", "not everyone answered", { version }));
+          break;
+        }
+      }
+      if ([...this.updates.values()].some((u) => u.own !== undefined)) this.armTimer();
+    }, this.timeoutMs / 4);
+    this.timer.unref();
   }
 
   // ---- receiving ----------------------------------------------------------------------------
@@ -339,23 +330,23 @@ export class Channel {
 
   private async onPropose(message: ProposeMessage): Promise<void> {
     const { state, proposer } = message;
+    const version = state.version;
+    const conflict = () => new ChannelError("CONFLICT", "two participants proposed at once", { version });
     try {
-      if (proposer !== this.peer)
+      if (!Number.isInteger(proposer) || proposer < 0 || proposer >= this.size || proposer === this.me)
         throw new ChannelError("INVALID_STATE", "proposal from an unknown participant", { proposer });
-      if (this.pending.size > 0) {
-        // Both sides proposed at once: participant 0 wins.
-        const conflict = new ChannelError("CONFLICT", "both participants proposed at once", {
-          version: state.version,
-        });
-        if (this.me === 0) throw conflict;
-        this.failFrom(this.latestVersion() + 1n, conflict);
-      }
+      const rival = this.updates.get(version);
+      if (rival !== undefined && rival.proposer === proposer && sameState(rival.state, state)) return; // a repeat
+      // Two proposals for one version: the lower index wins, everywhere.
+      if (rival !== undefined && rival.proposer < proposer) throw conflict();
       if (this.signedFinal !== undefined) {
         throw new ChannelError("FINALIZED", "a final state was signed; nothing else will be", {
           finalVersion: this.signedFinal.version,
         });
       }
-      checkUpdate(this.current(), state, proposer, await this.confirmedDeposits(state));
+      const base =
+        this.stateAt(version - 1n) ?? (version > this.current().version ? this.head() : this.current());
+      checkUpdate(base, state, proposer, await this.confirmedDeposits(base, state));
       const digest = this.options.crypto.digest(state);
       await checkSignature(
         this.options.crypto,
@@ -363,46 +354,121 @@ export class Channel {
         message.signature,
         this.params.participants[proposer],
       );
+      // My own proposals may have moved on while this was checked: look again before signing.
+      if (this.stateAt(version - 1n) !== base || (this.updates.get(version)?.proposer ?? proposer) < proposer)
+        throw conflict();
+      if (this.updates.has(version)) this.failFrom(version, conflict());
       const mine = await this.signOwn(state, digest);
-      const sigs: Hex[] = [];
-      sigs[this.me] = mine;
-      sigs[proposer] = message.signature;
-      this.latestSigned = { state, sigs };
-      this.head = state;
+      if (this.stateAt(version - 1n) !== base || this.updates.has(version)) throw conflict();
+      const update: Update = {
+        state,
+        digest,
+        proposer,
+        sigs: new Array(this.size).fill(undefined),
+        missing: this.size,
+      };
+      this.updates.set(version, update);
+      this.addSignature(update, proposer, message.signature);
+      this.addSignature(update, this.me, mine);
       const accept: AcceptMessage = {
         kind: "accept",
         channelId: this.id,
         signer: this.me,
-        version: state.version,
+        version,
         signature: mine,
       };
-      // Persist, then acknowledge. Later proposals are checked meanwhile; acks still leave in order.
+      // Persist, then release my signature: if it completed the state, the state is in my store first.
+      // Later proposals are checked meanwhile; signatures still leave in order.
       this.writer.save(this.record()).then(
         () => this.trySend(accept),
         () =>
-          this.trySend(
-            this.rejectFor(state.version, new ChannelError("REJECTED", "could not persist the update")),
-          ),
+          this.trySend(this.rejectFor(version, proposer, new ChannelError("REJECTED", "could not persist"))),
       );
+      const early = this.early.get(version);
+      if (early !== undefined) {
+        this.early.delete(version);
+        for (const m of early) await this.onAccept(m);
+      }
     } catch (err) {
-      this.trySend(this.rejectFor(state.version, asChannelError(err)));
+      this.trySend(this.rejectFor(version, proposer, asChannelError(err)));
     }
   }
 
+  private async onAccept(message: AcceptMessage): Promise<void> {
+    const { version, signer } = message;
+    const update = this.updates.get(version);
+    if (update === undefined) {
+      // A signature for a proposal not here yet (another link was faster): keep it for a while.
+      const ahead = version - this.head().version;
+      if (ahead > 0n && ahead <= BigInt(this.window)) {
+        const list = this.early.get(version) ?? [];
+        if (list.length < this.size) this.early.set(version, [...list, message]);
+      }
+      return;
+    }
+    if (!Number.isInteger(signer) || signer < 0 || signer >= this.size || update.sigs[signer] !== undefined)
+      return;
+    try {
+      await checkSignature(
+        this.options.crypto,
+        update.digest,
+        message.signature,
+        this.params.participants[signer],
+      );
+    } catch (err) {
+      // My proposal cannot complete with a bad signature; for someone else's, ignore the stray message.
+      if (update.own !== undefined && this.updates.get(version) === update)
+        this.failFrom(version, asChannelError(err));
+      return;
+    }
+    if (this.updates.get(version) === update && update.sigs[signer] === undefined)
+      this.addSignature(update, signer, message.signature);
+  }
+
+  private onReject(message: RejectMessage): void {
+    const update = this.updates.get(message.version);
+    if (update !== undefined && (message.proposer === undefined || message.proposer === update.proposer)) {
+      const error = new ChannelError(message.code === "CONFLICT" ? "CONFLICT" : "REJECTED", message.reason, {
+        version: message.version,
+        peerCode: message.code,
+      });
+      this.failFrom(message.version, error);
+    }
+    if (message.latest !== undefined) void this.resync(message.latest);
+  }
+
+  /** Adopts a higher fully signed state another participant holds (e.g. I lost my last ones in a crash). */
+  private async resync(latest: SignedState): Promise<void> {
+    if (this.latestSigned !== undefined && latest.state.version <= this.latestSigned.state.version) return;
+    if (this.updates.size > 0) return;
+    if (this.signedFinal !== undefined && !sameState(latest.state, this.signedFinal)) return;
+    try {
+      await this.checkFullySigned(latest);
+    } catch {
+      return;
+    }
+    if (this.updates.size > 0) return;
+    this.latestSigned = latest;
+    await this.writer.save(this.record());
+  }
+
   /** Deposits newly claimed in `state` must already be on-chain; ask the adjudicator only when they change. */
-  private async confirmedDeposits(state: ChannelState): Promise<readonly bigint[] | undefined> {
-    const current = this.current();
-    const grows = state.deposits.some((d, i) => d > current.deposits[i]);
+  private async confirmedDeposits(
+    base: ChannelState,
+    state: ChannelState,
+  ): Promise<readonly bigint[] | undefined> {
+    const grows = state.deposits.some((d, i) => d > (base.deposits[i] ?? 0n));
     const ledger = this.options.depositLedger ?? this.options.adjudicator;
     if (!grows || ledger === undefined) return undefined;
     return Promise.all(state.deposits.map((_, i) => ledger.totalDeposited(this.id, i)));
   }
 
-  private rejectFor(version: bigint, err: ChannelError): RejectMessage {
+  private rejectFor(version: bigint, proposer: number, err: ChannelError): RejectMessage {
     return {
       kind: "reject",
       channelId: this.id,
       version,
+      proposer,
       code: err.code,
       reason: err.message,
       latest: this.latestSigned,
@@ -413,60 +479,79 @@ export class Channel {
     try {
       this.options.transport.send(message);
     } catch {
-      // The peer is gone; it will resync from my store's state when it comes back.
+      // The others are gone; they resync from my store's state when they come back.
     }
   }
 
   // ---- bookkeeping --------------------------------------------------------------------------
 
+  private addSignature(update: Update, signer: number, signature: Hex): void {
+    update.sigs[signer] = signature;
+    update.missing--;
+    if (update.missing === 0) this.advance();
+  }
+
+  /**
+   * Moves latestSigned over every complete update at the bottom of the queue (in version order), then
+   * stores it and only then settles my proposals among them.
+   */
+  private advance(): void {
+    const settled: Update[] = [];
+    for (;;) {
+      const update = this.updates.get(this.current().version + 1n);
+      if (update === undefined || update.missing > 0) break;
+      this.updates.delete(update.state.version);
+      this.latestSigned = { state: update.state, sigs: update.sigs as Hex[] };
+      if (update.own !== undefined) settled.push(update);
+    }
+    this.wakeWaiters();
+    if (settled.length === 0) return;
+    this.writer.save(this.record()).then(
+      () => {
+        for (const u of settled) u.own!.resolve({ state: u.state, sigs: u.sigs as Hex[] });
+      },
+      (err: unknown) => {
+        for (const u of settled) u.own!.reject(asChannelError(err));
+      },
+    );
+  }
+
+  /** The state of `version` if it is the latest fully signed one or in flight (the same object each time). */
+  private stateAt(version: bigint): ChannelState | undefined {
+    const current = this.current();
+    if (version === current.version) return current;
+    return version > current.version ? this.updates.get(version)?.state : undefined;
+  }
+
   private current(): ChannelState {
-    return this.latestSigned?.state ?? this.genesis();
-  }
-
-  private latestVersion(): bigint {
-    return this.current().version;
-  }
-
-  /** Version -1: what precedes the pre-funding state, so version 0 is checked like any update. */
-  private genesis(): ChannelState {
-    return { channelId: this.id, version: -1n, balances: [0n, 0n], deposits: [0n, 0n], isFinal: false };
+    return this.latestSigned?.state ?? this.genesis;
   }
 
   private record(): ChannelRecord {
     return { latest: this.latestSigned, signedFinal: this.signedFinal };
   }
 
-  private settlePending(version: bigint): void {
-    const p = this.pending.get(version);
-    if (p === undefined) return;
-    clearTimeout(p.timer);
-    this.pending.delete(version);
-    this.windowWaiters.shift()?.();
-    if (this.inFlight() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  private wakeWaiters(): void {
+    while (this.windowWaiters.length > 0 && this.updates.size < this.window) this.windowWaiters.shift()!();
+    if (this.updates.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  /** Fails `version` and every later proposal (they were built on it) and rewinds head to the latest co-signed state. */
+  /** Fails `version` and every later update (they were built on it). */
   private failFrom(version: bigint, err: ChannelError): void {
-    for (const [v, p] of [...this.pending]) {
+    for (const [v, u] of [...this.updates]) {
       if (v < version) continue;
-      clearTimeout(p.timer);
-      this.pending.delete(v);
-      p.reject(err);
+      this.updates.delete(v);
+      u.own?.reject(err);
     }
-    this.head = this.current();
-    this.epoch++;
+    for (const v of [...this.early.keys()]) if (v >= version) this.early.delete(v);
     for (const wake of this.windowWaiters.splice(0)) wake();
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  private failPending(err: ChannelError): void {
-    this.failFrom(-1n, err);
-  }
-
   private async checkFullySigned(signed: SignedState): Promise<void> {
-    checkStateValid(signed.state, this.id, 2);
+    checkStateValid(signed.state, this.id, this.size);
     const digest = this.options.crypto.digest(signed.state);
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < this.size; i++) {
       await checkSignature(this.options.crypto, digest, signed.sigs[i], this.params.participants[i]);
     }
   }
@@ -478,7 +563,8 @@ export class Channel {
   }
 
   private requireLatest(): SignedState {
-    if (this.latestSigned === undefined) throw new ChannelError("NO_STATE", "no co-signed state yet");
+    if (this.latestSigned === undefined)
+      throw new ChannelError("NO_STATE", "no state signed by everyone yet");
     return this.latestSigned;
   }
 }
@@ -488,6 +574,7 @@ function sameState(a: ChannelState, b: ChannelState): boolean {
     a.channelId.toLowerCase() === b.channelId.toLowerCase() &&
     a.version === b.version &&
     a.isFinal === b.isFinal &&
+    a.balances.length === b.balances.length &&
     a.balances.every((x, i) => x === b.balances[i]) &&
     a.deposits.every((x, i) => x === b.deposits[i])
   );

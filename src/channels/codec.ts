@@ -44,6 +44,7 @@ const messageSchema = z.discriminatedUnion("kind", [
     kind: z.literal("reject"),
     channelId: bytes32,
     version: uint,
+    proposer: z.number().int().min(0).optional(),
     code: z.string() as unknown as z.ZodType<ChannelErrorCode>,
     reason: z.string().max(1000),
     latest: signedStateSchema.optional(),

@@ -1,4 +1,4 @@
-/** What two participants say to each other about one channel. */
+/** What the participants of one channel say to each other (every message goes to all the others). */
 import type { Hex } from "viem";
 import type { ChannelErrorCode } from "./errors.js";
 import type { ChannelState, SignedState } from "./types.js";
@@ -12,7 +12,7 @@ export interface ProposeMessage {
   signature: Hex;
 }
 
-/** "I stored and countersigned version `version`: here is my signature." */
+/** "I signed version `version` (and stored it, if my signature completed it): here is my signature." */
 export interface AcceptMessage {
   kind: "accept";
   channelId: Hex;
@@ -21,11 +21,16 @@ export interface AcceptMessage {
   signature: Hex;
 }
 
-/** "I refuse version `version`", with my latest co-signed state so a peer that lost track can resync. */
+/**
+ * "I refuse version `version` proposed by `proposer`", with my latest fully signed state so a
+ * participant that lost track can resync.
+ */
 export interface RejectMessage {
   kind: "reject";
   channelId: Hex;
   version: bigint;
+  /** Whose proposal is refused: another participant's proposal of the same version stands. */
+  proposer?: number;
   code: ChannelErrorCode;
   reason: string;
   latest?: SignedState;

@@ -1,6 +1,7 @@
 /**
- * How channel messages travel between two participants. Delivery must be in order; a transport does
- * not need to be reliable (a lost update times out and the state is resynced from a reject).
+ * How channel messages travel between participants: `send` reaches every other participant of the
+ * channel (for two parties, the peer). Delivery from one sender must be in order; a transport does not
+ * need to be reliable (a lost update times out and the state is resynced from a reject).
  */
 import { ChannelError } from "./errors.js";
 import type { ChannelMessage } from "./messages.js";
@@ -13,42 +14,43 @@ export interface ChannelTransport {
 }
 
 /**
- * Two connected in-process endpoints. Messages are delivered asynchronously (as over a socket) and in
- * order; objects are handed over as they are, so a receiver must not mutate them.
+ * `n` connected in-process endpoints, one per participant: what one sends reaches every other one.
+ * Messages are delivered asynchronously (as over a socket) and in the order they were sent, across all
+ * senders; objects are handed over as they are, so a receiver must not mutate them.
  */
-export function memoryTransportPair(): [ChannelTransport, ChannelTransport] {
-  const handlers: [((m: ChannelMessage) => void) | undefined, ((m: ChannelMessage) => void) | undefined] = [
-    undefined,
-    undefined,
-  ];
-  const queues: [ChannelMessage[], ChannelMessage[]] = [[], []];
-  const scheduled = [false, false];
+export function memoryTransportMesh(n: number): ChannelTransport[] {
+  const handlers: Array<((m: ChannelMessage) => void) | undefined> = new Array(n).fill(undefined);
+  let queues: ChannelMessage[][] = Array.from({ length: n }, () => []);
+  let scheduled = false;
   let closed = false;
-  const flush = (to: 0 | 1): void => {
-    scheduled[to] = false;
-    const queue = queues[to];
-    queues[to] = [];
-    for (const message of queue) handlers[to]?.(message);
+  // One microtask per burst delivers every endpoint's queue: cheap, ordered, never re-entrant.
+  const flush = (): void => {
+    scheduled = false;
+    const batch = queues;
+    queues = Array.from({ length: n }, () => []);
+    for (let to = 0; to < n; to++) for (const message of batch[to]) handlers[to]?.(message);
   };
-  const endpoint = (self: 0 | 1): ChannelTransport => {
-    const peer: 0 | 1 = self === 0 ? 1 : 0;
-    return {
-      send(message) {
-        if (closed) throw new ChannelError("CLOSED_TRANSPORT", "transport is closed");
-        queues[peer].push(message);
-        // One macrotask-free hop per batch: cheap, ordered, and never re-entrant into the sender.
-        if (!scheduled[peer]) {
-          scheduled[peer] = true;
-          queueMicrotask(() => flush(peer));
-        }
-      },
-      onMessage(handler) {
-        handlers[self] = handler;
-      },
-      async close() {
-        closed = true;
-      },
-    };
-  };
-  return [endpoint(0), endpoint(1)];
+  const endpoint = (self: number): ChannelTransport => ({
+    send(message) {
+      if (closed) throw new ChannelError("CLOSED_TRANSPORT", "transport is closed");
+      for (let to = 0; to < n; to++) if (to !== self) queues[to].push(message);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+    },
+    onMessage(handler) {
+      handlers[self] = handler;
+    },
+    async close() {
+      closed = true;
+    },
+  });
+  return Array.from({ length: n }, (_, i) => endpoint(i));
+}
+
+/** Two connected in-process endpoints (a mesh of two). */
+export function memoryTransportPair(): [ChannelTransport, ChannelTransport] {
+  const [a, b] = memoryTransportMesh(2);
+  return [a, b];
 }
