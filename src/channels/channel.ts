@@ -369,7 +369,7 @@ export class Channel {
       };
       this.updates.set(version, update);
       this.addSignature(update, proposer, message.signature);
-      this.addSignature(update, this.me, mine);
+      const completed = this.addSignature(update, this.me, mine);
       const accept: AcceptMessage = {
         kind: "accept",
         channelId: this.id,
@@ -379,7 +379,7 @@ export class Channel {
       };
       // Persist, then release my signature: if it completed the state, the state is in my store first.
       // Later proposals are checked meanwhile; signatures still leave in order.
-      this.writer.save(this.record()).then(
+      (completed ?? this.writer.save(this.record())).then(
         () => this.trySend(accept),
         () =>
           this.trySend(this.rejectFor(version, proposer, new ChannelError("REJECTED", "could not persist"))),
@@ -485,28 +485,32 @@ export class Channel {
 
   // ---- bookkeeping --------------------------------------------------------------------------
 
-  private addSignature(update: Update, signer: number, signature: Hex): void {
+  /** Records a checked signature; if that completes updates, returns the write that stores them. */
+  private addSignature(update: Update, signer: number, signature: Hex): Promise<void> | undefined {
     update.sigs[signer] = signature;
     update.missing--;
-    if (update.missing === 0) this.advance();
+    return update.missing === 0 ? this.advance() : undefined;
   }
 
   /**
    * Moves latestSigned over every complete update at the bottom of the queue (in version order), then
-   * stores it and only then settles my proposals among them.
+   * stores it and only then settles my proposals among them. Returns that write, if anything moved.
    */
-  private advance(): void {
+  private advance(): Promise<void> | undefined {
     const settled: Update[] = [];
+    let moved = false;
     for (;;) {
       const update = this.updates.get(this.current().version + 1n);
       if (update === undefined || update.missing > 0) break;
       this.updates.delete(update.state.version);
       this.latestSigned = { state: update.state, sigs: update.sigs as Hex[] };
+      moved = true;
       if (update.own !== undefined) settled.push(update);
     }
+    if (!moved) return undefined;
     this.wakeWaiters();
-    if (settled.length === 0) return;
-    this.writer.save(this.record()).then(
+    const written = this.writer.save(this.record());
+    written.then(
       () => {
         for (const u of settled) u.own!.resolve({ state: u.state, sigs: u.sigs as Hex[] });
       },
@@ -514,6 +518,7 @@ export class Channel {
         for (const u of settled) u.own!.reject(asChannelError(err));
       },
     );
+    return written;
   }
 
   /** The state of `version` if it is the latest fully signed one or in flight (the same object each time). */

@@ -1,0 +1,179 @@
+/**
+ * A three-party channel (alice 0, bob 1, carol 2) over the in-memory mesh: every update signed by all
+ * three, payments between any two, conflicts, refusals, persistence and the cooperative close.
+ */
+import { privateKeyToAddress } from "viem/accounts";
+import { describe, expect, it } from "vitest";
+import { Channel } from "../../../src/channels/channel.js";
+import { channelId } from "../../../src/channels/channelId.js";
+import { MemoryDepositLedger } from "../../../src/channels/memoryLedger.js";
+import type { ChannelMessage } from "../../../src/channels/messages.js";
+import { nativeCrypto, nativeSigner } from "../../../src/channels/nativeCrypto.js";
+import { prefundState } from "../../../src/channels/state.js";
+import { MemoryChannelStore } from "../../../src/channels/store.js";
+import { type ChannelTransport, memoryTransportMesh } from "../../../src/channels/transport.js";
+import type { ChannelParams, ChannelState, SignedState } from "../../../src/channels/types.js";
+import { DEV_KEYS, domain, USDC } from "./fixtures.js";
+
+const participants = DEV_KEYS.map((k) => privateKeyToAddress(k));
+const params: ChannelParams = { participants, payees: participants, nonce: 3n, challengePeriod: 60n };
+const id = channelId(params, domain.chainId, domain.adjudicator);
+const crypto = nativeCrypto(domain);
+const signers = DEV_KEYS.map((k) => nativeSigner(k));
+
+function member(
+  me: number,
+  transport: ChannelTransport,
+  ledger: MemoryDepositLedger,
+  store = new MemoryChannelStore(),
+) {
+  return Channel.create({
+    params,
+    domain,
+    me,
+    signer: signers[me],
+    crypto,
+    transport,
+    store,
+    depositLedger: ledger,
+    timeoutMs: 5_000,
+  });
+}
+
+/** Alice opens; each of the three then accounts its own deposit (credited in a shared off-chain ledger). */
+async function openThree(deposits: readonly bigint[]) {
+  const mesh = memoryTransportMesh(3);
+  const ledger = new MemoryDepositLedger();
+  const stores = [0, 1, 2].map(() => new MemoryChannelStore());
+  const parties = await Promise.all([0, 1, 2].map((i) => member(i, mesh[i], ledger, stores[i])));
+  await parties[0].open(0n);
+  for (const [i, amount] of deposits.entries()) {
+    if (amount === 0n) continue;
+    ledger.credit(id, i, amount);
+    await parties[i].fund(amount);
+  }
+  return { parties, stores, ledger };
+}
+
+/** Checks that `signed` carries a valid signature of each of the three, in participant order. */
+function expectSignedByAll(signed: SignedState): void {
+  const digest = crypto.digest(signed.state);
+  expect(signed.sigs.map((s) => crypto.recover(digest, s))).toEqual(participants.map((p) => p.toLowerCase()));
+}
+
+/** Speaks for one participant, message by message, to the real other two. */
+function rawMember(transport: ChannelTransport) {
+  const inbox: ChannelMessage[] = [];
+  transport.onMessage((m) => inbox.push(m));
+  return {
+    inbox,
+    propose(proposer: number, state: ChannelState) {
+      const signature = signers[proposer].sign(state, crypto.digest(state));
+      transport.send({ kind: "propose", channelId: id, proposer, state, signature });
+    },
+    /** Signs every proposal received so far, as the participant this speaks for (bob, 1). */
+    countersignProposals() {
+      for (const m of inbox.splice(0)) {
+        if (m.kind !== "propose") continue;
+        const signature = signers[1].sign(m.state, crypto.digest(m.state));
+        transport.send({ kind: "accept", channelId: id, signer: 1, version: m.state.version, signature });
+      }
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("a three-party channel over the in-memory mesh", () => {
+  it("every update is signed by all three; money moves from any participant to any other", async () => {
+    const { parties } = await openThree([6n * USDC, 3n * USDC, 1n * USDC]);
+    const [alice, bob, carol] = parties;
+    expect(alice.latest!.state).toMatchObject({ version: 3n, deposits: [6n * USDC, 3n * USDC, USDC] });
+
+    // Pipelined: alice's payments to bob and carol are in flight together, each built on the last.
+    const unit = USDC / 100n;
+    await Promise.all(Array.from({ length: 300 }, (_, i) => alice.pay(unit, i % 2 === 0 ? 1 : 2)));
+    await bob.pay(2n * USDC, 2);
+    const last = await carol.pay(USDC / 2n, 0);
+
+    expect(last.state.version).toBe(3n + 300n + 2n);
+    expect(last.state.balances).toEqual([
+      6n * USDC - 300n * unit + USDC / 2n,
+      3n * USDC + 150n * unit - 2n * USDC,
+      USDC + 150n * unit + 2n * USDC - USDC / 2n,
+    ]);
+    await tick();
+    for (const p of parties) expect(p.latest).toEqual(last);
+    expectSignedByAll(last);
+  });
+
+  it("pay() resolves only once the proposer has stored the state all three signed; the others store it too", async () => {
+    const { parties, stores } = await openThree([USDC, USDC, USDC]);
+    for (let i = 0; i < 30; i++) {
+      const signed = await parties[i % 3].pay(1n, (i + 1) % 3);
+      expect((await stores[i % 3].load(id))?.latest).toEqual(signed);
+    }
+    await tick();
+    for (const store of stores) expect((await store.load(id))?.latest?.state.version).toBe(3n + 30n);
+  });
+
+  it("two participants proposing at once: the lower index wins, the other fails with CONFLICT and succeeds on retry", async () => {
+    const { parties } = await openThree([USDC, USDC, USDC]);
+    const [alice, bob, carol] = parties;
+    const [fromBob, fromCarol] = await Promise.allSettled([bob.pay(10n, 0), carol.pay(20n, 0)]);
+    expect(fromBob.status).toBe("fulfilled");
+    expect(fromCarol).toMatchObject({ status: "rejected", reason: { code: "CONFLICT" } });
+    await carol.pay(20n, 0);
+    await tick();
+    expect(alice.latest!.state.balances).toEqual([USDC + 30n, USDC - 10n, USDC - 20n]);
+    for (const p of parties) expect(p.latest).toEqual(alice.latest);
+  });
+
+  it("alice and carol refuse bob's update that takes carol's money, and nobody counts it", async () => {
+    const mesh = memoryTransportMesh(3);
+    const ledger = new MemoryDepositLedger();
+    const alice = await member(0, mesh[0], ledger);
+    const bob = rawMember(mesh[1]);
+    const carol = await member(2, mesh[2], ledger);
+    bob.propose(1, prefundState(id, 3));
+    await tick();
+    expect(alice.latest?.state.version).toBe(0n);
+    ledger.credit(id, 2, 5n);
+    const funding = carol.fund(5n);
+    await tick();
+    bob.countersignProposals();
+    expect((await funding).state.balances).toEqual([0n, 0n, 5n]);
+
+    const grab: ChannelState = { ...carol.latest!.state, version: 2n, balances: [0n, 5n, 0n] };
+    bob.inbox.length = 0;
+    bob.propose(1, grab);
+    await tick();
+    expect(bob.inbox).toEqual([
+      expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "BALANCE_DECREASE" }),
+      expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "BALANCE_DECREASE" }),
+    ]);
+    expect(alice.latest!.state.version).toBe(1n);
+    expect(carol.latest!.state.version).toBe(1n);
+
+    // What carol pays bob herself is fine.
+    const payment = carol.pay(2n, 1);
+    await tick();
+    bob.countersignProposals();
+    expect((await payment).state.balances).toEqual([0n, 2n, 3n]);
+    expect(alice.latest).toEqual(carol.latest);
+  });
+
+  it("after a cooperative close none of the three signs again", async () => {
+    const { parties } = await openThree([2n * USDC, USDC, 0n]);
+    const [, bob, carol] = parties;
+    await bob.pay(USDC / 4n, 2);
+    const { final } = await carol.close();
+    expect(final.state).toMatchObject({ isFinal: true, balances: [2n * USDC, (3n * USDC) / 4n, USDC / 4n] });
+    expectSignedByAll(final);
+    await tick();
+    for (const p of parties) {
+      expect(p.isFinal).toBe(true);
+      await expect(p.pay(1n, (p.me + 1) % 3)).rejects.toMatchObject({ code: "FINALIZED" });
+    }
+  });
+});
