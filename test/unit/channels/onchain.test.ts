@@ -21,7 +21,7 @@ import { ChannelStatus } from "../../../src/channels/abi.js";
 import { Channel } from "../../../src/channels/channel.js";
 import { nativeCrypto, nativeSigner } from "../../../src/channels/nativeCrypto.js";
 import { MemoryChannelStore } from "../../../src/channels/store.js";
-import { memoryTransportPair } from "../../../src/channels/transport.js";
+import { memoryTransportMesh } from "../../../src/channels/transport.js";
 import type { ChannelParams } from "../../../src/channels/types.js";
 import { ViemAdjudicator } from "../../../src/channels/viemAdjudicator.js";
 import { ChannelWatcher } from "../../../src/channels/watcher.js";
@@ -55,41 +55,64 @@ function adjudicatorFor(key: Hex): ViemAdjudicator {
 
 /** Fresh payees (never used on this chain) so their balances are exactly the payouts. */
 let nonce = 0n;
-function channelParams(): ChannelParams {
+function channelParams(size = 2): ChannelParams {
   nonce++;
   const payee = (i: number) =>
     `0x${(0xc0ffee0000n + nonce * 16n + BigInt(i)).toString(16).padStart(40, "0")}` as Address;
+  const indices = Array.from({ length: size }, (_, i) => i);
   return {
-    participants: [privateKeyToAccount(DEV_KEYS[0]).address, privateKeyToAccount(DEV_KEYS[1]).address],
-    payees: [payee(0), payee(1)],
+    participants: indices.map((i) => privateKeyToAccount(DEV_KEYS[i]).address),
+    payees: indices.map(payee),
     nonce,
     challengePeriod: EXTERNAL_RPC ? 3n : 3600n,
   };
 }
 
-async function parties(params: ChannelParams) {
+/** One Channel per participant of `params` (dev key i is participant i), over one in-memory mesh. */
+async function members(params: ChannelParams) {
   const domain = { chainId: chain.id, adjudicator: adjudicatorAddress };
   const crypto = nativeCrypto(domain);
-  const [ta, tb] = memoryTransportPair();
-  const common = { params, domain, crypto, window: 64 };
-  const adjudicators = { alice: adjudicatorFor(DEV_KEYS[0]), bob: adjudicatorFor(DEV_KEYS[1]) };
-  const alice = await Channel.create({
-    ...common,
-    me: 0,
-    signer: nativeSigner(DEV_KEYS[0]),
-    transport: ta,
-    store: new MemoryChannelStore(),
-    adjudicator: adjudicators.alice,
+  const mesh = memoryTransportMesh(params.participants.length);
+  const adjudicators = mesh.map((_, i) => adjudicatorFor(DEV_KEYS[i]));
+  const channels = await Promise.all(
+    mesh.map((transport, me) =>
+      Channel.create({
+        params,
+        domain,
+        crypto,
+        window: 64,
+        me,
+        signer: nativeSigner(DEV_KEYS[me]),
+        transport,
+        store: new MemoryChannelStore(),
+        adjudicator: adjudicators[me],
+      }),
+    ),
+  );
+  return { channels, adjudicators };
+}
+
+async function parties(params: ChannelParams) {
+  const { channels, adjudicators } = await members(params);
+  return {
+    alice: channels[0],
+    bob: channels[1],
+    adjudicators: { alice: adjudicators[0], bob: adjudicators[1] },
+  };
+}
+
+/** Resolves with the first stale challenge `watcher` answers for `channel`. */
+function answered(adjudicator: ViemAdjudicator, channel: Channel) {
+  return new Promise<{ registered: bigint; answered: bigint }>((resolve, reject) => {
+    const watcher = new ChannelWatcher(adjudicator, {
+      onResponded: (_id, registered, answered) => {
+        watcher.stop();
+        resolve({ registered, answered });
+      },
+      onError: (_id, err) => reject(err),
+    });
+    void watcher.watch(channel);
   });
-  const bob = await Channel.create({
-    ...common,
-    me: 1,
-    signer: nativeSigner(DEV_KEYS[1]),
-    transport: tb,
-    store: new MemoryChannelStore(),
-    adjudicator: adjudicators.bob,
-  });
-  return { alice, bob, adjudicators };
 }
 
 beforeAll(async () => {
@@ -164,16 +187,7 @@ describe(`channels on a real EVM (${EXTERNAL_RPC ?? "anvil"})`, () => {
     await alice.pay(2n * USDC);
     expect(bob.latest!.state.balances).toEqual([7n * USDC, 3n * USDC]);
 
-    const responded = new Promise<{ registered: bigint; answered: bigint }>((resolve, reject) => {
-      const watcher = new ChannelWatcher(adjudicators.bob, {
-        onResponded: (_id, registered, answered) => {
-          watcher.stop();
-          resolve({ registered, answered });
-        },
-        onError: (_id, err) => reject(err),
-      });
-      void watcher.watch(bob);
-    });
+    const responded = answered(adjudicators.bob, bob);
 
     // Alice tries to settle on the state in which she had paid only 1 USDC.
     await adjudicators.alice.challenge(params, stale);
@@ -188,5 +202,57 @@ describe(`channels on a real EVM (${EXTERNAL_RPC ?? "anvil"})`, () => {
     expect(await publicClient.getBalance({ address: params.payees[0] })).toBe(7n * USDC);
     expect(await publicClient.getBalance({ address: params.payees[1] })).toBe(3n * USDC);
     expect(await adjudicators.bob.holdings(bob.id)).toBe(0n);
+  });
+
+  it("three parties: each deposits, pays the others, and a cooperative close pays all three payees to the wei", async () => {
+    const params = channelParams(3);
+    const { channels, adjudicators } = await members(params);
+    const [alice, bob, carol] = channels;
+    await alice.open(3n * USDC);
+    await bob.deposit(2n * USDC);
+    await carol.deposit(1n * USDC);
+    expect(await adjudicators[0].holdings(alice.id)).toBe(6n * USDC);
+
+    const price = 987_654_321_987n;
+    await Promise.all(Array.from({ length: 100 }, (_, i) => alice.pay(price, 1 + (i % 2))));
+    await carol.pay(USDC / 2n, 1);
+    const { final } = await bob.close();
+    expect(final.sigs).toHaveLength(3);
+
+    expect(await publicClient.getBalance({ address: params.payees[0] })).toBe(3n * USDC - 100n * price);
+    expect(await publicClient.getBalance({ address: params.payees[1] })).toBe(
+      2n * USDC + 50n * price + USDC / 2n,
+    );
+    expect(await publicClient.getBalance({ address: params.payees[2] })).toBe(USDC + 50n * price - USDC / 2n);
+    expect(await adjudicators[0].holdings(alice.id)).toBe(0n);
+  });
+
+  it("three parties: a stale challenge is answered by another participant's watcher, and settle pays the latest split", async () => {
+    const params = channelParams(3);
+    const { channels, adjudicators } = await members(params);
+    const [alice, bob, carol] = channels;
+    await alice.open(4n * USDC);
+    await carol.deposit(1n * USDC);
+    await alice.pay(USDC, 1);
+    const stale = carol.latest!;
+    await alice.pay(USDC, 2);
+    await bob.pay(USDC / 4n, 2);
+    expect(carol.latest!.state.balances).toEqual([2n * USDC, (3n * USDC) / 4n, (9n * USDC) / 4n]);
+
+    const responded = answered(adjudicators[2], carol);
+    await adjudicators[0].challenge(params, stale); // alice registers the state before her second payment
+    expect(await responded).toEqual({
+      registered: stale.state.version,
+      answered: carol.latest!.state.version,
+    });
+    const challenge = await adjudicators[0].challengeOf(alice.id);
+    await expect(bob.settle()).rejects.toThrow(/ChallengeNotExpired/);
+    await passChallengePeriod(challenge.finalizesAt);
+    await bob.settle();
+
+    expect(await publicClient.getBalance({ address: params.payees[0] })).toBe(2n * USDC);
+    expect(await publicClient.getBalance({ address: params.payees[1] })).toBe((3n * USDC) / 4n);
+    expect(await publicClient.getBalance({ address: params.payees[2] })).toBe((9n * USDC) / 4n);
+    expect(await adjudicators[1].holdings(bob.id)).toBe(0n);
   });
 });
