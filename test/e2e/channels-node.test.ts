@@ -3,7 +3,8 @@
  * the adjudicator from contracts/build is deployed over RPC, then open → 1,000 payments → cooperative
  * close, open → pay → stale challenge → the watcher answers on its own → settle after a real challenge
  * period (the chain makes empty blocks, so its clock moves), and a deposit through the ERC-20 view at
- * 0x3600…. Payees are fresh addresses, so their balances are exactly the payouts, checked to the wei.
+ * 0x3600…, and a three-party channel (three deposits, payments between all, cooperative close). Payees are
+ * fresh addresses, so their balances are exactly the payouts, checked to the wei.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -26,13 +27,13 @@ import { adjudicatorAbi, ChannelStatus } from "../../src/channels/abi.js";
 import { Channel } from "../../src/channels/channel.js";
 import { nativeCrypto, nativeSigner } from "../../src/channels/nativeCrypto.js";
 import { MemoryChannelStore } from "../../src/channels/store.js";
-import { memoryTransportPair } from "../../src/channels/transport.js";
+import { memoryTransportMesh } from "../../src/channels/transport.js";
 import type { ChannelParams } from "../../src/channels/types.js";
 import { ViemAdjudicator } from "../../src/channels/viemAdjudicator.js";
 import { ChannelWatcher } from "../../src/channels/watcher.js";
 import { CHAIN_ID, DEV_KEYS, type RunningNode, startSingleNode } from "../compat/helpers/single-node.js";
 
-const [ALICE_KEY, BOB_KEY] = DEV_KEYS;
+const [ALICE_KEY] = DEV_KEYS;
 const DEPLOYER = mnemonicToAccount("test test test test test test test test test test test junk", {
   addressIndex: 2,
 });
@@ -63,41 +64,51 @@ function adjudicatorFor(key: Hex): ViemAdjudicator {
 }
 
 let nonce = 0n;
-function channelParams(challengePeriod: bigint): ChannelParams {
+/** Dev key i is participant i; payees are fresh addresses. */
+function channelParams(challengePeriod: bigint, size = 2): ChannelParams {
   nonce++;
   const payee = (i: number) =>
     `0x${(0xfeed0000n + nonce * 16n + BigInt(i)).toString(16).padStart(40, "0")}` as Address;
+  const indices = Array.from({ length: size }, (_, i) => i);
   return {
-    participants: [privateKeyToAccount(ALICE_KEY).address, privateKeyToAccount(BOB_KEY).address],
-    payees: [payee(0), payee(1)],
+    participants: indices.map((i) => privateKeyToAccount(DEV_KEYS[i]).address),
+    payees: indices.map(payee),
     nonce,
     challengePeriod,
   };
 }
 
-async function parties(params: ChannelParams) {
+/** One Channel per participant, over one in-memory mesh, each with its own wallet on the node. */
+async function members(params: ChannelParams) {
   const domain = { chainId: chain.id, adjudicator: adjudicatorAddress };
   const crypto = nativeCrypto(domain);
-  const [ta, tb] = memoryTransportPair();
-  const common = { params, domain, crypto, window: 64 };
-  const adjudicators = { alice: adjudicatorFor(ALICE_KEY), bob: adjudicatorFor(BOB_KEY) };
-  const alice = await Channel.create({
-    ...common,
-    me: 0,
-    signer: nativeSigner(ALICE_KEY),
-    transport: ta,
-    store: new MemoryChannelStore(),
-    adjudicator: adjudicators.alice,
-  });
-  const bob = await Channel.create({
-    ...common,
-    me: 1,
-    signer: nativeSigner(BOB_KEY),
-    transport: tb,
-    store: new MemoryChannelStore(),
-    adjudicator: adjudicators.bob,
-  });
-  return { alice, bob, adjudicators };
+  const mesh = memoryTransportMesh(params.participants.length);
+  const adjudicators = mesh.map((_, i) => adjudicatorFor(DEV_KEYS[i]));
+  const channels = await Promise.all(
+    mesh.map((transport, me) =>
+      Channel.create({
+        params,
+        domain,
+        crypto,
+        window: 64,
+        me,
+        signer: nativeSigner(DEV_KEYS[me]),
+        transport,
+        store: new MemoryChannelStore(),
+        adjudicator: adjudicators[me],
+      }),
+    ),
+  );
+  return { channels, adjudicators };
+}
+
+async function parties(params: ChannelParams) {
+  const { channels, adjudicators } = await members(params);
+  return {
+    alice: channels[0],
+    bob: channels[1],
+    adjudicators: { alice: adjudicators[0], bob: adjudicators[1] },
+  };
 }
 
 async function gasOf(name: string, hash: Hash): Promise<bigint> {
@@ -257,5 +268,37 @@ describe("USDC channels on a running Kairos node", () => {
     expect(await publicClient.getBalance({ address: params.payees[0] })).toBe(credited - USDC);
     expect(await publicClient.getBalance({ address: params.payees[1] })).toBe(USDC);
     expect(await adjudicators.alice.holdings(alice.id)).toBe(0n);
+  });
+
+  it("three parties deposit, pay each other, and close cooperatively: every payee gets its balance to the wei", async () => {
+    const params = channelParams(3600n, 3);
+    const { channels, adjudicators } = await members(params);
+    const [alice, bob, carol] = channels;
+    await alice.open(3n * USDC);
+    await bob.deposit(2n * USDC);
+    await carol.deposit(USDC);
+    expect(await adjudicators[0].holdings(alice.id)).toBe(6n * USDC);
+
+    const price = 987_654_321_987n; // wei, deliberately not round
+    await Promise.all(Array.from({ length: 200 }, (_, i) => alice.pay(price, 1 + (i % 2))));
+    await bob.pay(USDC / 3n, 2);
+    await carol.pay(USDC / 7n, 0);
+    const expected = [
+      3n * USDC - 200n * price + USDC / 7n,
+      2n * USDC + 100n * price - USDC / 3n,
+      USDC + 100n * price + USDC / 3n - USDC / 7n,
+    ];
+    expect(alice.latest!.state.balances).toEqual(expected);
+
+    const { final, txHash } = await carol.close();
+    expect(final.sigs).toHaveLength(3);
+    await gasOf("close (3 parties)", txHash!);
+    for (const [i, payee] of params.payees.entries()) {
+      expect(await publicClient.getBalance({ address: payee })).toBe(expected[i]);
+    }
+    expect(await adjudicators[0].holdings(alice.id)).toBe(0n);
+    expect((await adjudicators[0].challengeOf(alice.id)).status).toBe(ChannelStatus.Concluded);
+    for (const member of channels)
+      await expect(member.pay(1n, (member.me + 1) % 3)).rejects.toMatchObject({ code: "FINALIZED" });
   });
 });
