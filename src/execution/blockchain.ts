@@ -12,6 +12,7 @@ import { type ChainStorage, createChainStorage, type KeyValueStore } from "../st
 import type { ExecutionContext } from "./block-execution.js";
 import { createKairosCommon } from "./chain.js";
 import { type Genesis, genesisBlock, totalSupply, writeGenesisState } from "./genesis.js";
+import { type BlockLogs, type ChainLog, type LogFilter, LogIndex } from "./log-index.js";
 import { decodeStoredReceipts, type ExecutionReceipt, encodeStoredReceipts } from "./receipts.js";
 import { createUsdcPrecompile } from "./usdc-precompile.js";
 
@@ -44,6 +45,7 @@ const ZERO_ADDRESS = createAddressFromString("0x00000000000000000000000000000000
 export class Blockchain {
   readonly context: ExecutionContext;
   readonly supply: bigint;
+  private readonly logIndex: LogIndex;
   private readonly speculative = new Map<Hex, ExecutedBlockRecord>();
   /**
    * Recently read final blocks, decoded. Decoding is costly (@ethereumjs copies its Common per
@@ -60,6 +62,7 @@ export class Blockchain {
     private head: Block,
   ) {
     this.supply = totalSupply(genesis);
+    this.logIndex = new LogIndex(storage.logIndex);
     this.context = { common, world, precompiles: [createUsdcPrecompile({ totalSupply: this.supply })] };
   }
 
@@ -76,6 +79,7 @@ export class Blockchain {
       const batch = store.batch();
       storage.blocks.stage(batch, { hash: firstHash, number: 0n }, first.serialize());
       storage.receipts.stage(batch, firstHash, encodeStoredReceipts([]));
+      new LogIndex(storage.logIndex).stage(batch, 0n, blockLogs(first, []));
       storage.meta.stageFinalHead(batch, { hash: firstHash, number: 0n });
       world.stageNodes(batch);
       await batch.write();
@@ -88,7 +92,9 @@ export class Blockchain {
     world.nodesPersisted();
     const headRef = await storage.meta.finalHead();
     const head = headRef === undefined ? first : await Blockchain.readBlock(storage, common, headRef.hash);
-    return new Blockchain(genesis, common, storage, world, first, head ?? first);
+    const chain = new Blockchain(genesis, common, storage, world, first, head ?? first);
+    await chain.indexLogsOfOlderBlocks();
+    return chain;
   }
 
   get finalHead(): Block {
@@ -148,6 +154,11 @@ export class Blockchain {
     return encoded === undefined ? undefined : decodeStoredReceipts(encoded);
   }
 
+  /** Logs of final blocks `from`..`to` matching `filter`, in chain order, from the log index. */
+  logs(from: bigint, to: bigint, filter: LogFilter): Promise<ChainLog[]> {
+    return this.logIndex.query(from, to, filter);
+  }
+
   /**
    * Makes a block final: its header and body, receipts and logs, transaction index, certificate, the
    * trie nodes of its state and the new final head go to disk in one batch. Must follow the head.
@@ -164,6 +175,7 @@ export class Blockchain {
     const batch = this.storage.store.batch();
     this.storage.blocks.stage(batch, { hash, number }, block.serialize());
     this.storage.receipts.stage(batch, hash, encodeStoredReceipts(receipts));
+    this.logIndex.stage(batch, number, blockLogs(block, receipts));
     block.transactions.forEach((tx, index) => {
       this.storage.txIndex.stage(batch, bytesToHex(tx.hash()), { blockHash: hash, index });
     });
@@ -181,6 +193,24 @@ export class Blockchain {
     }
   }
 
+  /** A database written before the log index existed gets it for its final blocks, once, at open. */
+  private async indexLogsOfOlderBlocks(): Promise<void> {
+    const head = this.head.header.number;
+    const indexed = await this.logIndex.highest();
+    let batch = this.storage.store.batch();
+    for (let number = indexed === undefined ? 0n : indexed + 1n; number <= head; number++) {
+      const block = await this.finalBlockAt(number);
+      if (block === undefined) break;
+      const receipts = (await this.receipts(bytesToHex(block.hash()))) ?? [];
+      this.logIndex.stage(batch, number, blockLogs(block, receipts));
+      if (batch.length >= 256) {
+        await batch.write();
+        batch = this.storage.store.batch();
+      }
+    }
+    if (batch.length > 0) await batch.write();
+  }
+
   private static async readBlock(
     storage: ChainStorage,
     common: Common,
@@ -189,6 +219,14 @@ export class Blockchain {
     const encoded = await storage.blocks.byHash(hash);
     return encoded === undefined ? undefined : createBlockFromRLP(encoded, { common, setHardfork: false });
   }
+}
+
+function blockLogs(block: Block, receipts: readonly ExecutionReceipt[]): BlockLogs {
+  return {
+    hash: block.hash(),
+    logsBloom: block.header.logsBloom,
+    transactions: block.transactions.map((tx, i) => ({ hash: tx.hash(), logs: receipts[i]?.logs ?? [] })),
+  };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -6,7 +6,6 @@
 import type { Block, BlockHeader } from "@ethereumjs/block";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { createAddressFromString } from "@ethereumjs/util";
-import { Bloom } from "@ethereumjs/vm";
 import {
   type AccessList,
   type Address,
@@ -195,19 +194,13 @@ export class ChainQueries {
 
   /** Logs of final blocks in [fromBlock, toBlock] matching the query, in chain order. */
   async logs(query: LogQuery): Promise<ChainLog[]> {
-    const addresses = (query.addresses ?? []).map((a) => a.toLowerCase());
-    const topics = query.topics ?? [];
-    const last =
-      query.toBlock < this.chain.finalHead.header.number ? query.toBlock : this.chain.finalHead.header.number;
-    const found: ChainLog[] = [];
-    for (let number = query.fromBlock; number <= last; number++) {
-      const block = await this.chain.finalBlockAt(number);
-      if (block === undefined || !bloomMayMatch(block.header, addresses, topics)) continue;
-      for (const receipt of (await this.blockReceipts(bytesToHex(block.hash()))) ?? []) {
-        for (const log of receipt.logs) if (logMatches(log, addresses, topics)) found.push(log);
-      }
-    }
-    return found;
+    const head = this.chain.finalHead.header.number;
+    const last = query.toBlock < head ? query.toBlock : head;
+    const filter = {
+      ...(query.addresses !== undefined ? { addresses: query.addresses } : {}),
+      ...(query.topics !== undefined ? { topics: query.topics } : {}),
+    };
+    return this.chain.logs(query.fromBlock, last, filter);
   }
 
   private async locate(hash: Hash): Promise<{ block: Block; index: number } | undefined> {
@@ -381,27 +374,4 @@ function toReceipt(block: Block, index: number, receipt: ExecutionReceipt, logs:
     logs,
     logsBloom: bytesToHex(receipt.logsBloom),
   };
-}
-
-function bloomMayMatch(header: BlockHeader, addresses: string[], topics: readonly TopicFilter[]): boolean {
-  const bloom = new Bloom(header.logsBloom);
-  if (addresses.length > 0 && !addresses.some((a) => bloom.check(hexToBytes(a as Hex)))) return false;
-  for (const position of topics) {
-    if (position === null) continue;
-    const options = typeof position === "string" ? [position] : position;
-    if (options.length > 0 && !options.some((t) => bloom.check(hexToBytes(t)))) return false;
-  }
-  return true;
-}
-
-function logMatches(log: ChainLog, addresses: string[], topics: readonly TopicFilter[]): boolean {
-  if (addresses.length > 0 && !addresses.includes(log.address.toLowerCase())) return false;
-  for (const [i, position] of topics.entries()) {
-    if (position === null) continue;
-    const options = (typeof position === "string" ? [position] : position).map((t) => t.toLowerCase());
-    if (options.length === 0) continue;
-    const topic = log.topics[i];
-    if (topic === undefined || !options.includes(topic.toLowerCase())) return false;
-  }
-  return true;
 }

@@ -18,6 +18,7 @@ import type {
   TransactionLocation,
   ValidatorInfo,
 } from "./backend.js";
+import { JsonText } from "./jsonrpc.js";
 
 /** keccak256(rlp([])): Kairos blocks have no uncles. */
 export const EMPTY_UNCLES_HASH: Hash = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
@@ -156,6 +157,28 @@ export function formatLogs(logs: readonly ChainLog[]): RpcObject[] {
   const out: RpcObject[] = new Array(logs.length);
   for (let i = 0; i < logs.length; i++) out[i] = formatLog(logs[i]);
   return out;
+}
+
+/**
+ * The JSON text of each log, by log object: the chain hands out the same objects for the logs of a
+ * final block while it keeps them decoded, and serializing a large eth_getLogs answer again on every
+ * query would cost more than finding the logs.
+ */
+const logTexts = new WeakMap<ChainLog, string>();
+
+/** `logs` as a JSON array, reusing the text of logs serialized before. */
+export function logsJson(logs: readonly ChainLog[]): JsonText {
+  const texts: string[] = new Array(logs.length);
+  for (let i = 0; i < logs.length; i++) {
+    const log = logs[i];
+    let text = logTexts.get(log);
+    if (text === undefined) {
+      text = JSON.stringify(formatLog(log));
+      logTexts.set(log, text);
+    }
+    texts[i] = text;
+  }
+  return new JsonText(`[${texts.join(",")}]`);
 }
 
 export function formatReceipt(receipt: ChainReceipt): RpcObject {

@@ -27,6 +27,14 @@ export type Admission = (calls: number) => boolean;
 
 const ADMIT_ALL: Admission = () => true;
 
+/**
+ * A result already serialized to JSON, spliced into the response as it is: handlers whose results are
+ * large and immutable (logs of final blocks) keep their JSON text instead of re-serializing it.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** A numeric id that does not survive a round trip through a double, kept as its source text. */
 class RawId {
   constructor(readonly source: string) {}
@@ -145,7 +153,8 @@ export class JsonRpcProcessor {
     }
     if (!isCall) return undefined;
     try {
-      return `{"jsonrpc":"2.0","id":${idText(replyId)},"result":${JSON.stringify(result)}}`;
+      const json = result instanceof JsonText ? result.text : JSON.stringify(result);
+      return `{"jsonrpc":"2.0","id":${idText(replyId)},"result":${json}}`;
     } catch {
       return errorText(replyId, ErrorCode.internal, "internal error: result is not serializable");
     }

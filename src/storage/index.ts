@@ -2,6 +2,7 @@
 import { BlockRepository } from "./block-repository.js";
 import { CertificateRepository } from "./certificate-repository.js";
 import type { KeyValueStore } from "./key-value.js";
+import { LogIndexRepository } from "./log-index-repository.js";
 import { MetaRepository } from "./meta-repository.js";
 import { ReceiptRepository } from "./receipt-repository.js";
 import { SignedMessageRepository } from "./signed-message-repository.js";
@@ -12,6 +13,7 @@ export interface ChainStorage {
   blocks: BlockRepository;
   receipts: ReceiptRepository;
   txIndex: TxIndexRepository;
+  logIndex: LogIndexRepository;
   certificates: CertificateRepository;
   votes: SignedMessageRepository;
   nullifies: SignedMessageRepository;
@@ -24,6 +26,7 @@ export function createChainStorage(store: KeyValueStore): ChainStorage {
     blocks: new BlockRepository(store),
     receipts: new ReceiptRepository(store),
     txIndex: new TxIndexRepository(store),
+    logIndex: new LogIndexRepository(store),
     certificates: new CertificateRepository(store),
     votes: new SignedMessageRepository(store, "votes"),
     nullifies: new SignedMessageRepository(store, "nullifies"),
@@ -33,4 +36,5 @@ export function createChainStorage(store: KeyValueStore): ChainStorage {
 
 export type { KeyValueStore, Namespace, NamespaceName, WriteBatch } from "./key-value.js";
 export { LevelStore } from "./level-store.js";
+export type { LogIndexRepository } from "./log-index-repository.js";
 export { MemoryStore } from "./memory-store.js";

@@ -4,12 +4,13 @@
  * and in memory (memory-store.ts) so that every repository runs unchanged in unit tests.
  */
 
-/** The sublevels of DESIGN §5. */
+/** The sublevels of DESIGN §5, plus `logs` (the log index by block number, for eth_getLogs). */
 export const NAMESPACES = [
   "blocks",
   "heights",
   "receipts",
   "txindex",
+  "logs",
   "votes",
   "nullifies",
   "certificates",

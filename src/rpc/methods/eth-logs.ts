@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ChainLog } from "../backend.js";
 import { ErrorCode, LimitExceededError, RpcError } from "../errors.js";
-import { formatLogs } from "../format.js";
+import { logsJson } from "../format.js";
 import { resolveLogRange, toLogQuery } from "../log-filter.js";
 import { defineMethod, type RpcContext } from "../method.js";
 import { type LogFilterParams, logFilter } from "../params.js";
@@ -33,6 +33,6 @@ export async function queryLogs(
 
 export const ethLogMethods = [
   defineMethod("eth_getLogs", ["filter"], z.tuple([logFilter]), async ([filter], context) =>
-    formatLogs(await queryLogs(filter, context)),
+    logsJson(await queryLogs(filter, context)),
   ),
 ];

@@ -2,7 +2,7 @@
 import type { Hex } from "viem";
 import { z } from "zod";
 import { ErrorCode, RpcError } from "../errors.js";
-import { formatLogs } from "../format.js";
+import { formatLogs, logsJson } from "../format.js";
 import { defineMethod } from "../method.js";
 import { logFilter } from "../params.js";
 import { queryLogs } from "./eth-logs.js";
@@ -37,7 +37,7 @@ export const filterMethods = [
   defineMethod("eth_getFilterLogs", ["filterId"], z.tuple([filterId]), async ([id], context) => {
     const filter = context.filters.get(id);
     if (filter === undefined || filter.kind !== "logs") throw new FilterNotFoundError();
-    return formatLogs(await queryLogs(filter.criteria, context));
+    return logsJson(await queryLogs(filter.criteria, context));
   }),
   defineMethod("eth_uninstallFilter", ["filterId"], z.tuple([filterId]), ([id], { filters }) =>
     filters.uninstall(id),

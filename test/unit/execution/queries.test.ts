@@ -2,6 +2,7 @@
 import { bytesToHex, getContractAddress, type Hex, padHex } from "viem";
 import { describe, expect, it } from "vitest";
 import { ChainApplication, type TransactionSource } from "../../../src/execution/application.js";
+import { Blockchain } from "../../../src/execution/blockchain.js";
 import { ChainQueries, StateQueries } from "../../../src/execution/queries.js";
 import { GasEstimationError, Simulator } from "../../../src/execution/simulate.js";
 import type { DecodedTransaction } from "../../../src/execution/tx-validation.js";
@@ -66,6 +67,41 @@ describe("chain queries", () => {
     const tx = await queries.transaction(bytesToHex(call2.hash()));
     expect(tx?.transaction.from).toBe(devKeys[1].address);
     expect(tx?.transaction.chainId).toBe(chain.common.chainId());
+  });
+
+  it("indexes the logs of a database written before the log index when it opens it", async () => {
+    const { chain, counter } = await chainWithCounter();
+    const query = { fromBlock: 0n, toBlock: 2n, addresses: [counter], topics: [INCREMENTED_TOPIC] };
+    const before = await new ChainQueries(chain).logs(query);
+    const logs = chain.storage.store.namespace("logs");
+    for await (const [key] of logs.entries()) await logs.del(key);
+    const reopened = await Blockchain.open(chain.storage.store, chain.genesis);
+    const after = await new ChainQueries(reopened).logs(query);
+    expect(after).toEqual(before);
+    expect(after.map((log) => [log.blockNumber, log.transactionIndex, log.logIndex])).toEqual([
+      [2n, 0, 0],
+      [2n, 2, 1],
+    ]);
+  });
+
+  it("matches any of several addresses and topics, and a topic list with a wildcard before it", async () => {
+    const { chain, counter } = await chainWithCounter();
+    const queries = new ChainQueries(chain);
+    const other = padHex("0x0badc0de", { size: 20 });
+    const byEither = await queries.logs({ fromBlock: 0n, toBlock: 2n, addresses: [other, counter] });
+    expect(byEither).toHaveLength(2);
+    const eitherTopic = await queries.logs({
+      fromBlock: 1n,
+      toBlock: 2n,
+      topics: [[padHex("0x01", { size: 32 }), INCREMENTED_TOPIC]],
+    });
+    expect(eitherTopic).toHaveLength(2);
+    // The logs have one topic: a second position matches only as a wildcard.
+    expect(await queries.logs({ fromBlock: 0n, toBlock: 2n, topics: [null, INCREMENTED_TOPIC] })).toEqual([]);
+    expect(
+      await queries.logs({ fromBlock: 0n, toBlock: 2n, topics: [INCREMENTED_TOPIC, null] }),
+    ).toHaveLength(2);
+    expect(await queries.logs({ fromBlock: 0n, toBlock: 2n, addresses: [other] })).toEqual([]);
   });
 
   it("reads state at the head and at an earlier block", async () => {
