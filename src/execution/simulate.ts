@@ -2,9 +2,10 @@
  * Running a message against a final block's state without a transaction: eth_call, eth_estimateGas
  * and eth_createAccessList, with geth-style state overrides and a gas cap. Nothing is ever committed.
  */
-import { createBlock } from "@ethereumjs/block";
+import { type Block, createBlock } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
-import { createFeeMarket1559Tx } from "@ethereumjs/tx";
+import { paramsTx } from "@ethereumjs/tx";
 import { Account, createAddressFromString, createZeroAddress } from "@ethereumjs/util";
 import { createVM, type VM } from "@ethereumjs/vm";
 import {
@@ -19,6 +20,8 @@ import {
 } from "viem";
 import { EIP7825_MAX_TX_GAS } from "./block-execution.js";
 import type { Blockchain } from "./blockchain.js";
+import { createTracer, listen, type Trace, type TraceConfig } from "./tracing/index.js";
+import { traceTransaction } from "./tracing/replay.js";
 import { trackCallers, USDC_PRECOMPILE_ADDRESS } from "./usdc-precompile.js";
 
 export interface CallMessage {
@@ -70,30 +73,50 @@ export class GasEstimationError extends Error {
   }
 }
 
+/** eth_call's gas stayed under the message's own intrinsic gas: nothing ran. */
+export class IntrinsicGasError extends Error {
+  readonly code = "INTRINSIC_GAS_TOO_LOW";
+  constructor(
+    readonly gas: bigint,
+    readonly intrinsic: bigint,
+  ) {
+    super(`intrinsic gas too low: have ${gas}, want ${intrinsic}`);
+  }
+}
+
+/** Idle sessions kept for reuse (each a VM and a state manager with warm caches). */
+const IDLE_SESSIONS = 16;
+
 export class Simulator {
-  constructor(private readonly chain: Blockchain) {}
+  /** Idle sessions, most recently used last; any of them can be moved to another block. */
+  private readonly idle: SimulationSession[] = [];
+  private readonly txRules: Common;
+
+  constructor(private readonly chain: Blockchain) {
+    this.txRules = transactionRules(chain.common);
+  }
 
   async call(message: CallMessage, at: Hash, options: SimulationOptions): Promise<CallOutcome> {
-    const session = await this.open(at, options);
-    return session.run(message, this.gasFor(message, options));
+    return this.withSession(at, options, (session) => session.run(message, this.gasFor(message, options)));
   }
 
   /** The lowest gas limit at which the message succeeds (geth's binary search). */
   async estimateGas(message: CallMessage, at: Hash, options: SimulationOptions): Promise<bigint> {
-    const session = await this.open(at, options);
-    let hi = this.gasFor(message, options);
-    const first = await session.run(message, hi);
-    if (first.status !== "success") throw new GasEstimationError(first);
-    let lo = first.gasUsed - 1n;
-    // Most messages need only what they used (plus the 1/64 withheld from sub-calls); try that first.
-    const guess = (first.gasUsed * 64n) / 63n;
-    if (guess < hi && (await session.run(message, guess)).status === "success") hi = guess;
-    while (lo + 1n < hi) {
-      const mid = (lo + hi) / 2n;
-      if ((await session.run(message, mid)).status === "success") hi = mid;
-      else lo = mid;
-    }
-    return hi;
+    return this.withSession(at, options, async (session) => {
+      let hi = this.gasFor(message, options);
+      const first = await session.run(message, hi);
+      if (first.status !== "success") throw new GasEstimationError(first);
+      let lo = first.gasUsed - 1n;
+      // Most messages need only what they used (plus the 1/64 withheld from sub-calls); try that first.
+      const guess = (first.gasUsed * 64n) / 63n;
+      if (guess < hi && (await session.run(message, guess)).status === "success") hi = guess;
+      while (lo + 1n < hi) {
+        const mid = (lo + hi) / 2n;
+        if ((await session.run(message, mid)).status === "success") hi = mid;
+        else lo = mid;
+      }
+      return hi;
+    });
   }
 
   async createAccessList(
@@ -101,29 +124,63 @@ export class Simulator {
     at: Hash,
     options: SimulationOptions,
   ): Promise<AccessListOutcome> {
-    const session = await this.open(at, options);
-    const gas = this.gasFor(message, options);
-    const { outcome, touched } = await session.runReportingAccess(message, gas);
-    const excluded = new Set(
-      [message.from ?? createZeroAddress().toString(), message.to ?? "", USDC_PRECOMPILE_ADDRESS]
-        .filter((a) => a !== "")
-        .map((a) => a.toLowerCase()),
-    );
-    const accessList: { address: Address; storageKeys: Hex[] }[] = [];
-    for (const [address, slots] of touched) {
-      const prefixed = `0x${address}`.toLowerCase();
-      if (excluded.has(prefixed) || isPrecompile(prefixed)) continue;
-      accessList.push({
-        address: getAddress(prefixed),
-        storageKeys: [...slots].map((s) => padHex(`0x${s}`, { size: 32 })),
+    return this.withSession(at, options, async (session) => {
+      const gas = this.gasFor(message, options);
+      const { outcome, touched } = await session.runReportingAccess(message, gas);
+      const excluded = new Set(
+        [message.from ?? createZeroAddress().toString(), message.to ?? "", USDC_PRECOMPILE_ADDRESS]
+          .filter((a) => a !== "")
+          .map((a) => a.toLowerCase()),
+      );
+      const accessList: { address: Address; storageKeys: Hex[] }[] = [];
+      for (const [address, slots] of touched) {
+        const prefixed = `0x${address}`.toLowerCase();
+        if (excluded.has(prefixed) || isPrecompile(prefixed)) continue;
+        accessList.push({
+          address: getAddress(prefixed),
+          storageKeys: [...slots].map((s) => padHex(`0x${s}`, { size: 32 })),
+        });
+      }
+      const withList = await session.run({ ...message, accessList }, gas);
+      return {
+        accessList,
+        gasUsed: withList.gasUsed,
+        ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      };
+    });
+  }
+
+  /** debug_traceCall: the message run as eth_call runs it, with a tracer listening. */
+  async traceCall(
+    message: CallMessage,
+    at: Hash,
+    options: SimulationOptions,
+    config: TraceConfig,
+  ): Promise<Trace> {
+    return this.withSession(at, options, async (session) => {
+      const gas = this.gasFor(message, options);
+      const intrinsic = session.intrinsicGas(message);
+      if (gas < intrinsic) throw new IntrinsicGasError(gas, intrinsic);
+      const tracer = createTracer(config);
+      const stop = listen(session.evm, tracer);
+      let outcome: CallOutcome;
+      try {
+        outcome = await session.run(message, gas);
+      } finally {
+        stop();
+      }
+      return tracer.result({
+        gasLimit: gas,
+        gasUsed: outcome.gasUsed,
+        failed: outcome.status !== "success",
+        returnValue: outcome.returnData,
       });
-    }
-    const withList = await session.run({ ...message, accessList }, gas);
-    return {
-      accessList,
-      gasUsed: withList.gasUsed,
-      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-    };
+    });
+  }
+
+  /** debug_traceTransaction: the final transaction replayed in its block (see tracing/replay.ts). */
+  traceTransaction(hash: Hash, config: TraceConfig, signal?: AbortSignal): Promise<Trace | undefined> {
+    return traceTransaction(this.chain, hash, config, signal);
   }
 
   private gasFor(message: CallMessage, options: SimulationOptions): bigint {
@@ -133,32 +190,94 @@ export class Simulator {
     return gas;
   }
 
-  private async open(at: Hash, options: SimulationOptions): Promise<SimulationSession> {
+  /**
+   * Runs `work` on a session at block `at`. Without state overrides the session comes from the idle
+   * pool (building a VM costs far more than a call) and goes back to it; with overrides it is private.
+   */
+  private async withSession<T>(
+    at: Hash,
+    options: SimulationOptions,
+    work: (session: SimulationSession) => Promise<T>,
+  ): Promise<T> {
     const block = await this.chain.finalBlock(at);
     if (block === undefined) throw new Error(`unknown block ${at}`);
-    const state = await this.chain.world.at(block.header.stateRoot);
-    await applyOverrides(state, options.stateOverrides);
-    const vm = await createVM({
-      common: this.chain.common,
-      stateManager: state,
-      evmOpts: { customPrecompiles: this.chain.context.precompiles },
-    });
-    trackCallers(vm.evm);
-    return new SimulationSession(this.chain, vm, state, block.header.toJSON());
+    if (options.stateOverrides !== undefined && options.stateOverrides.size > 0) {
+      const session = await SimulationSession.open(this.chain, this.txRules, block);
+      await applyOverrides(session.state, options.stateOverrides);
+      return work(session);
+    }
+    const session = await this.take(at, block);
+    let reusable = false;
+    try {
+      const result = await work(session);
+      reusable = true;
+      return result;
+    } finally {
+      // A session whose run threw midway may hold an open checkpoint: drop it.
+      if (reusable) this.release(session);
+    }
+  }
+
+  private async take(at: Hash, block: Block): Promise<SimulationSession> {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      if (this.idle[i].blockHash === at) return this.idle.splice(i, 1)[0];
+    }
+    const other = this.idle.shift();
+    if (other === undefined) return SimulationSession.open(this.chain, this.txRules, block);
+    await other.moveTo(at, block);
+    return other;
+  }
+
+  private release(session: SimulationSession): void {
+    this.idle.push(session);
+    if (this.idle.length > IDLE_SESSIONS) this.idle.shift();
   }
 }
 
+/** One VM over one state manager, positioned at a block; every run is reverted afterwards. */
 class SimulationSession {
-  constructor(
+  private block: Block;
+
+  private constructor(
     private readonly chain: Blockchain,
+    private readonly txRules: Common,
     private readonly vm: VM,
-    private readonly state: MerkleStateManager,
-    private readonly header: ReturnType<import("@ethereumjs/block").BlockHeader["toJSON"]>,
-  ) {}
+    readonly state: MerkleStateManager,
+    public blockHash: Hash,
+    block: Block,
+  ) {
+    this.block = SimulationSession.environment(chain, block);
+  }
+
+  static async open(chain: Blockchain, txRules: Common, block: Block): Promise<SimulationSession> {
+    const state = await chain.world.at(block.header.stateRoot);
+    const vm = await createVM({
+      common: chain.common,
+      stateManager: state,
+      evmOpts: { customPrecompiles: chain.context.precompiles },
+    });
+    trackCallers(vm.evm);
+    return new SimulationSession(chain, txRules, vm, state, bytesToHex(block.hash()), block);
+  }
+
+  /** The block the message sees (BLOCKHASH, NUMBER, TIMESTAMP, COINBASE, BASEFEE...). */
+  private static environment(chain: Blockchain, block: Block): Block {
+    return createBlock({ header: block.header.toJSON() }, { common: chain.common, setHardfork: false });
+  }
+
+  get evm(): VM["evm"] {
+    return this.vm.evm;
+  }
+
+  async moveTo(hash: Hash, block: Block): Promise<void> {
+    await this.state.setStateRoot(block.header.stateRoot);
+    this.block = SimulationSession.environment(this.chain, block);
+    this.blockHash = hash;
+  }
 
   /** Runs the message from a clean copy of the state (a checkpoint reverted afterwards). */
   async run(message: CallMessage, gas: bigint): Promise<CallOutcome> {
-    const intrinsic = this.intrinsicGas(message, gas);
+    const intrinsic = this.intrinsicGas(message);
     if (gas < intrinsic)
       return { status: "halted", gasUsed: gas, returnData: "0x", error: "intrinsic gas too low" };
     await this.state.checkpoint();
@@ -166,32 +285,48 @@ class SimulationSession {
       return await this.execute(message, gas, intrinsic);
     } finally {
       await this.state.revert();
+      this.vm.evm.journal.cleanJournal();
     }
   }
 
   async runReportingAccess(message: CallMessage, gas: bigint) {
-    this.vm.evm.journal.startReportingAccessList();
-    const outcome = await this.run(message, gas);
-    const touched = new Map<string, Set<string>>(this.vm.evm.journal.accessList ?? []);
-    return { outcome, touched };
+    const journal = this.vm.evm.journal;
+    journal.startReportingAccessList();
+    try {
+      const outcome = await this.run(message, gas);
+      const touched = new Map<string, Set<string>>(journal.accessList ?? []);
+      return { outcome, touched };
+    } finally {
+      journal.accessList = undefined;
+    }
+  }
+
+  intrinsicGas(message: CallMessage): bigint {
+    return intrinsicGas(this.txRules, message);
   }
 
   private async execute(message: CallMessage, gas: bigint, intrinsic: bigint): Promise<CallOutcome> {
     const caller = createAddressFromString(message.from ?? createZeroAddress().toString());
-    const block = createBlock({ header: this.header }, { common: this.chain.common, setHardfork: false });
+    const journal = this.vm.evm.journal;
+    journal.cleanJournal();
+    // What a transaction finds warm before its first opcode (EIP-2929, EIP-3651), as runTx sets it.
+    for (const address of this.vm.evm.precompiles.keys()) journal.addAlwaysWarmAddress(address);
+    journal.addAlwaysWarmAddress(caller.toString());
+    if (message.to) journal.addAlwaysWarmAddress(message.to.toLowerCase());
+    journal.addAlwaysWarmAddress(this.block.header.coinbase.toString());
     for (const item of message.accessList ?? []) {
       const address = item.address.slice(2).toLowerCase();
-      this.vm.evm.journal.addAlwaysWarmAddress(address, true);
-      for (const key of item.storageKeys) this.vm.evm.journal.addAlwaysWarmSlot(address, key.slice(2), true);
+      journal.addAlwaysWarmAddress(address, true);
+      for (const key of item.storageKeys) journal.addAlwaysWarmSlot(address, key.slice(2), true);
     }
     const result = await this.vm.evm.runCall({
       caller,
       origin: caller,
       ...(message.to ? { to: createAddressFromString(message.to) } : {}),
       value: message.value ?? 0n,
-      data: hexToBytes(message.data ?? "0x"),
+      data: message.data === undefined ? EMPTY : hexToBytes(message.data),
       gasLimit: gas - intrinsic,
-      block,
+      block: this.block,
     });
     const exec = result.execResult;
     const spent = intrinsic + exec.executionGasUsed;
@@ -202,23 +337,38 @@ class SimulationSession {
     if (exec.exceptionError.error === "revert") return { status: "reverted", gasUsed: spent, returnData };
     return { status: "halted", gasUsed: spent, returnData, error: exec.exceptionError.error };
   }
+}
 
-  private intrinsicGas(message: CallMessage, gas: bigint): bigint {
-    const tx = createFeeMarket1559Tx(
-      {
-        ...(message.to ? { to: message.to } : {}),
-        data: message.data ?? "0x",
-        value: message.value ?? 0n,
-        gasLimit: gas,
-        accessList: (message.accessList ?? []).map((i) => ({
-          address: i.address,
-          storageKeys: [...i.storageKeys],
-        })),
-      },
-      { common: this.chain.common },
-    );
-    return tx.getIntrinsicGas();
+const EMPTY = new Uint8Array(0);
+
+/**
+ * What a transaction carrying this message would pay before running, as EthereumJS counts it
+ * (`getIntrinsicGas`), without building a transaction: that copies the Common on every call.
+ * `rules` is the chain's Common with the transaction parameters loaded.
+ */
+export function intrinsicGas(rules: Common, message: CallMessage): bigint {
+  const data = message.data === undefined ? EMPTY : hexToBytes(message.data);
+  let gas = rules.param("txGas");
+  const zero = rules.param("txDataZeroGas");
+  const nonZero = rules.param("txDataNonZeroGas");
+  for (const byte of data) gas += byte === 0 ? zero : nonZero;
+  if (!message.to) {
+    gas += rules.param("txCreationGas");
+    if (rules.isActivatedEIP(3860))
+      gas += rules.param("initCodeWordGas") * BigInt(Math.ceil(data.length / 32));
   }
+  for (const item of message.accessList ?? []) {
+    gas += rules.param("accessListAddressGas");
+    gas += rules.param("accessListStorageKeyGas") * BigInt(item.storageKeys.length);
+  }
+  return gas;
+}
+
+/** The chain's rules with the transaction parameters (intrinsic gas) loaded. */
+export function transactionRules(common: Common): Common {
+  const rules = common.copy();
+  rules.updateParams(paramsTx);
+  return rules;
 }
 
 async function applyOverrides(

@@ -1,12 +1,14 @@
 /**
  * Simulator over the execution layer's message simulation (eth_call, eth_estimateGas via repeated
- * calls, eth_createAccessList). Traces are not implemented by execution yet: they answer −32004.
+ * calls, eth_createAccessList, debug_traceCall) and its block replay (debug_traceTransaction).
  */
 import type { Hash } from "viem";
-import type {
-  CallMessage as ExecutionMessage,
-  Simulator as ExecutionSimulator,
+import {
+  type CallMessage as ExecutionMessage,
+  type Simulator as ExecutionSimulator,
+  IntrinsicGasError,
 } from "../../execution/simulate.js";
+import type { TraceConfig } from "../../execution/tracing/index.js";
 import {
   type AccessListOutcome,
   type BlockId,
@@ -39,13 +41,6 @@ function executionOptions(options: SimulationOptions) {
   };
 }
 
-export class TracesNotSupportedError extends RpcError {
-  constructor(method: string) {
-    super(ErrorCode.methodNotSupported, `${method} is not supported by this node yet`);
-    this.name = "TracesNotSupportedError";
-  }
-}
-
 export class ExecutionSimulatorAdapter implements Simulator {
   constructor(private readonly simulator: ExecutionSimulator) {}
 
@@ -61,16 +56,42 @@ export class ExecutionSimulatorAdapter implements Simulator {
     return this.simulator.createAccessList(executionMessage(message), at.hash, executionOptions(options));
   }
 
-  traceCall(
-    _message: CallMessage,
-    _at: BlockId,
-    _tracer: TracerConfig,
-    _options: SimulationOptions,
+  async traceCall(
+    message: CallMessage,
+    at: BlockId,
+    tracer: TracerConfig,
+    options: SimulationOptions,
   ): Promise<Trace> {
-    return Promise.reject(new TracesNotSupportedError("debug_traceCall"));
+    try {
+      return await this.simulator.traceCall(
+        executionMessage(message),
+        at.hash,
+        executionOptions(options),
+        traceConfig(tracer),
+      );
+    } catch (error) {
+      if (error instanceof IntrinsicGasError) throw new RpcError(ErrorCode.server, error.message);
+      throw error;
+    }
   }
 
-  traceTransaction(_hash: Hash, _tracer: TracerConfig): Promise<Trace | undefined> {
-    return Promise.reject(new TracesNotSupportedError("debug_traceTransaction"));
+  traceTransaction(
+    hash: Hash,
+    tracer: TracerConfig,
+    options: Omit<SimulationOptions, "stateOverrides">,
+  ): Promise<Trace | undefined> {
+    return this.simulator.traceTransaction(hash, traceConfig(tracer), options.signal);
   }
+}
+
+/** The RPC's tracer options, as execution's tracers take them. */
+function traceConfig(tracer: TracerConfig): TraceConfig {
+  return tracer.tracer === "callTracer"
+    ? { tracer: "callTracer", onlyTopCall: tracer.onlyTopCall, withLog: tracer.withLog }
+    : {
+        tracer: "structLogs",
+        disableStack: tracer.disableStack,
+        disableStorage: tracer.disableStorage,
+        enableMemory: tracer.enableMemory,
+      };
 }
