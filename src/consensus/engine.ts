@@ -139,6 +139,11 @@ export class ConsensusEngine {
   private readonly leaders: LeaderSchedule;
   private readonly retainViews: number;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Finality work (committing blocks) runs on its own chain, in order, beside the event loop: a vote
+   * for the next block must not wait for the previous block's commit.
+   */
+  private finalizing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: EngineOptions,
@@ -179,10 +184,15 @@ export class ConsensusEngine {
     this.timer = undefined;
   }
 
-  /** Resolves when no event is queued or being handled (tests and the simulator use it). */
-  idle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves when no event is queued or being handled and no block is being finalized. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const finalizing = this.finalizing;
+      await finalizing;
+      if (this.running || this.queue.length > 0)
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (!this.running && this.queue.length === 0 && this.finalizing === finalizing) return;
+    }
   }
 
   subscribe(listener: ActivityListener): () => void {
@@ -416,20 +426,15 @@ export class ConsensusEngine {
         await store.saveCertificate(action.certificate);
         this.emit({ type: "certificate", certificate: action.certificate });
         return;
-      case "finalize": {
-        const proof = {
-          view: action.proof.view,
-          digest: action.proof.digest,
-          certificate: encodeCertificate(action.proof),
-        };
-        await application.finalized(action.block, action.context, proof);
-        const head = { view: action.context.view, digest: action.block.digest, height: action.height };
-        await store.saveFinalized(head);
-        this.finality.set(action.block.digest, action.proof);
-        this.emit({ type: "finalized", ...head });
-        await this.prune(head.view);
+      case "finalize":
+        this.finalizing = this.finalizing
+          .then(() => this.finalize(action))
+          .catch((error: unknown) => {
+            if (this.stopped) return;
+            this.emit({ type: "error", error: error instanceof Error ? error : new Error(String(error)) });
+            this.stop();
+          });
         return;
-      }
       case "fetchBlock":
         network.fetch({ type: "block", digest: action.digest, since: this.finalized().view });
         return;
@@ -440,6 +445,22 @@ export class ConsensusEngine {
         this.emit({ type: "fault", fault: action.fault });
         return;
     }
+  }
+
+  /** Commit one final block (in order: the finalizing chain runs one at a time), then record it. */
+  private async finalize(action: Extract<ConsensusAction, { type: "finalize" }>): Promise<void> {
+    if (this.stopped) return;
+    const proof = {
+      view: action.proof.view,
+      digest: action.proof.digest,
+      certificate: encodeCertificate(action.proof),
+    };
+    await this.deps.application.finalized(action.block, action.context, proof);
+    const head = { view: action.context.view, digest: action.block.digest, height: action.height };
+    await this.deps.store.saveFinalized(head);
+    this.finality.set(action.block.digest, action.proof);
+    this.emit({ type: "finalized", ...head });
+    await this.prune(head.view);
   }
 
   private rememberCertificate(certificate: Certificate): void {

@@ -36,6 +36,7 @@ import { catchUp, serveFinalBlocks } from "./block-sync.js";
 import { BatchedMessageVerifier, BlsSigningScheme, BlsValidatorSigner } from "./bls-signing.js";
 import { consensusMetricsListener } from "./consensus-metrics.js";
 import { ConsensusNetwork } from "./consensus-network.js";
+import { LatencyTrace } from "./latency-trace.js";
 import type { Logger } from "./logger.js";
 import { encodeMessageList } from "./message-list.js";
 import { PacedApplication } from "./paced-application.js";
@@ -150,6 +151,11 @@ export class ValidatorNode {
         recovery: { recover: (tx: TypedTransaction) => recovery.recover(tx).address },
       });
 
+      // Timestamps along a transaction's path, for bench/devnet.ts --trace (log level "trace").
+      const traceLog = log.child({ module: "trace" });
+      const trace = traceLog.isLevelEnabled("trace") ? new LatencyTrace(traceLog) : undefined;
+      if (trace !== undefined) pool.events.on("pending", (tx) => trace.pending(tx.hash));
+
       // Consensus.
       const publicKeys = validators.map((v) => blsPublicKeyFromBytes(hexBytes(v.blsPublicKey)));
       const scheme = new BlsSigningScheme(publicKeys);
@@ -157,7 +163,10 @@ export class ValidatorNode {
       // a worker round trip would (bench/latency.md).
       const messageVerifier = new BatchedMessageVerifier(
         publicKeys,
-        new BlsBatcher({ verifier: new SingleThreadBlsVerifier() }),
+        new BlsBatcher({
+          verifier: new SingleThreadBlsVerifier(),
+          ...(trace !== undefined ? { onBatch: (batch) => trace.blsBatch(batch) } : {}),
+        }),
       );
       const namespace = consensusNamespace(genesis.chainId);
       const chainApplication = new ChainApplication(
@@ -169,7 +178,7 @@ export class ValidatorNode {
         { listeners: [{ blockFinalized: (record) => onFinal(record) }] },
       );
       const application = new PacedApplication(
-        chainApplication,
+        trace?.application(chainApplication, "chain") ?? chainApplication,
         {
           hasPending: () => pool.status().pending > 0,
           onPending: (listener) => {
@@ -247,7 +256,7 @@ export class ValidatorNode {
             options.decorateNetwork?.(network, { index, validators: validators.length, namespace, signer }) ??
             network,
           store: signedStore,
-          application,
+          application: trace?.application(application, "paced") ?? application,
           scheme,
         },
       );
@@ -274,6 +283,7 @@ export class ValidatorNode {
           poolGauges();
         });
       }
+      if (trace !== undefined) engine.subscribe(trace.activity);
       const consensusLog = log.child({ module: "consensus" });
       engine.subscribe((activity) => {
         if (activity.type === "finalized") {
