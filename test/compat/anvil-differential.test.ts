@@ -4,8 +4,6 @@
  * result a tool relies on — gasUsed, status, contract address, logs, return data, revert code,
  * message and data — must be identical.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import {
   type Address,
   createPublicClient,
@@ -19,13 +17,10 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../e2e/helpers/ports.js";
+import { type RunningAnvil, startAnvil } from "./helpers/anvil.js";
 import { type CompiledContract, counterContract } from "./helpers/counter-contract.js";
 import { CHAIN_ID, DEV_KEYS, type RunningNode, rpc, startSingleNode } from "./helpers/single-node.js";
 
-const ANVIL = fileURLToPath(
-  new URL("../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil", import.meta.url),
-);
 const account = privateKeyToAccount(DEV_KEYS[1]);
 const recipient = privateKeyToAccount(DEV_KEYS[2]).address;
 const FEES = { maxFeePerGas: 20_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n } as const;
@@ -40,34 +35,6 @@ type Observation =
       logs: { address: string; topics: readonly Hex[]; data: Hex }[];
     }
   | { step: string; result?: unknown; error?: { code: number; message: string; data?: unknown } };
-
-async function startAnvil(): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    ANVIL,
-    [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--silent",
-      "--chain-id",
-      String(CHAIN_ID),
-      "--hardfork",
-      "osaka",
-    ],
-    { stdio: "ignore" },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await rpc(url, "eth_chainId")).result !== undefined) return { url, process: child };
-    } catch {
-      if (attempt > 200 || child.exitCode !== null) throw new Error("anvil did not start");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Runs the sequence against one endpoint and records what a client observes. */
 async function runSequence(url: string, counter: CompiledContract): Promise<Observation[]> {
@@ -161,18 +128,14 @@ function gethWording(observation: Observation): Observation {
 describe("Kairos and anvil observe the same results", () => {
   let counter: CompiledContract;
   let node: RunningNode;
-  let anvil: { url: string; process: ChildProcess };
+  let anvil: RunningAnvil;
 
   beforeAll(async () => {
     counter = counterContract();
     [node, anvil] = await Promise.all([startSingleNode(), startAnvil()]);
   });
   afterAll(async () => {
-    if (anvil?.process.pid !== undefined && anvil.process.exitCode === null) {
-      const exited = new Promise((resolve) => anvil.process.once("exit", resolve));
-      process.kill(anvil.process.pid, "SIGKILL");
-      await exited;
-    }
+    await anvil?.stop();
     await node?.stop();
   });
 

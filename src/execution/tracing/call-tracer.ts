@@ -96,7 +96,8 @@ export class CallTracer implements Tracer<CallTrace> {
     }
     const error = exec.exceptionError?.error;
     if (error === undefined) {
-      frame.output = bytesToHex(exec.returnValue);
+      // geth leaves an empty output out (`omitempty`).
+      if (exec.returnValue.length > 0) frame.output = bytesToHex(exec.returnValue);
       return;
     }
     frame.error = gethError(error);
