@@ -13,6 +13,8 @@ const store = await openStore(persistence);
 await party(1, nonce, portTransport(port), store, window);
 port.postMessage({ ready: true });
 port.on("message", async (value: unknown) => {
+  // The payer asks for this thread's CPU time around each run (process.threadCpuUsage: this thread only).
+  if ((value as { cpu?: boolean }).cpu) port.postMessage({ cpu: process.threadCpuUsage() });
   if ((value as { stop?: boolean }).stop) {
     await store.close();
     port.postMessage({ stopped: true });

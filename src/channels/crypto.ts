@@ -15,6 +15,11 @@ export interface StateCrypto {
   digest(state: ChannelState): Uint8Array;
   /** The signer of `digest`; throws ChannelError BAD_SIGNATURE / HIGH_S_SIGNATURE. */
   recover(digest: Uint8Array, signature: Hex): Address | Promise<Address>;
+  /**
+   * Optional fast path of `recover(digest, signature) == expected`, with the same errors: an
+   * implementation that knows `expected`'s public key may compare keys instead of hashing to an address.
+   */
+  verify?(digest: Uint8Array, signature: Hex, expected: Address): boolean;
 }
 
 /** One participant's signing key. `digest` is `crypto.digest(state)`, passed so nobody hashes twice. */
@@ -53,6 +58,10 @@ export async function checkSignature(
   signature: Hex,
   expected: Address,
 ): Promise<void> {
+  if (crypto.verify !== undefined) {
+    if (crypto.verify(digest, signature, expected)) return;
+    throw new ChannelError("BAD_SIGNATURE", "state not signed by the expected participant", { expected });
+  }
   const signer = await crypto.recover(digest, signature);
   if (signer.toLowerCase() !== expected.toLowerCase()) {
     throw new ChannelError("BAD_SIGNATURE", "state not signed by the expected participant", {

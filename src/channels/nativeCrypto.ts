@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type Hex, hashDomain, hexToBytes, keccak256, toBytes } from "viem";
+import { type Address, type Hex, hashDomain, hexToBytes, keccak256, toBytes } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import type { StateCrypto, StateSigner } from "./crypto.js";
 import { ChannelError } from "./errors.js";
@@ -15,7 +15,14 @@ import type { ChannelDomain, ChannelState } from "./types.js";
 
 interface Secp256k1Native {
   ecdsaSign(message: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
-  ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array;
+  ecdsaRecover(
+    signature: Uint8Array,
+    recid: number,
+    message: Uint8Array,
+    compressed: boolean,
+    output?: Uint8Array,
+  ): Uint8Array;
+  publicKeyConvert(publicKey: Uint8Array, compressed: boolean): Uint8Array;
 }
 /** The `keccak` package's native sponge, used directly: its stream wrapper costs 5x the hash itself. */
 interface KeccakState {
@@ -82,13 +89,15 @@ function lastValueHasher(): (values: readonly bigint[]) => Uint8Array {
 }
 
 /** Hex → bytes through Buffer's native decoder: this sits on the per-update hot path. */
-function fastHexToBytes(hex: Hex): Uint8Array {
+function fastHexToBytes(hex: Hex): Buffer {
   return Buffer.from(hex.slice(2), "hex");
 }
 
 /** Digests and recovery for one domain, natively. */
 export function nativeCrypto(domain: ChannelDomain): StateCrypto {
   const hashDeposits = lastValueHasher();
+  /** Compressed public keys of the addresses seen signing, so a check compares keys, not addresses. */
+  const publicKeys = new Map<string, Buffer>();
   let lastChannelId: Hex | undefined;
   let lastChannelIdBytes: Uint8Array = new Uint8Array(32);
   const separator = hexToBytes(
@@ -109,10 +118,15 @@ export function nativeCrypto(domain: ChannelDomain): StateCrypto {
       },
     }),
   );
+  const struct = new Uint8Array(32 * 6);
+  struct.set(STATE_TYPEHASH, 0);
+  const envelope = new Uint8Array(66);
+  envelope[0] = 0x19;
+  envelope[1] = 0x01;
+  envelope.set(separator, 2);
   return {
     digest(state) {
-      const struct = new Uint8Array(32 * 6);
-      struct.set(STATE_TYPEHASH, 0);
+      // Reused between calls: digest() is synchronous, and the sponge copies what it absorbs.
       if (state.channelId !== lastChannelId) {
         const id = hexToBytes(state.channelId);
         if (id.length !== 32) throw new ChannelError("INVALID_STATE", "channelId must be 32 bytes");
@@ -124,30 +138,48 @@ export function nativeCrypto(domain: ChannelDomain): StateCrypto {
       struct.set(hashUintArrayUncached(state.balances), 96);
       struct.set(hashDeposits(state.deposits), 128);
       struct[191] = state.isFinal ? 1 : 0;
-      const envelope = new Uint8Array(66);
-      envelope[0] = 0x19;
-      envelope[1] = 0x01;
-      envelope.set(separator, 2);
       envelope.set(nativeKeccak256(struct), 34);
       return nativeKeccak256(envelope);
     },
     recover(digest, signature) {
-      if (signature.length !== 132) throw new ChannelError("BAD_SIGNATURE", "signature must be 65 bytes");
-      const bytes = fastHexToBytes(signature);
-      if (!isLowS(bytes))
-        throw new ChannelError("HIGH_S_SIGNATURE", "signature has a high s value or bad length");
-      const v = bytes[64];
-      if (v !== 27 && v !== 28) throw new ChannelError("BAD_SIGNATURE", "v must be 27 or 28", { v });
-      let publicKey: Uint8Array;
-      try {
-        publicKey = secp256k1.ecdsaRecover(bytes.subarray(0, 64), v - 27, digest, false);
-      } catch (cause) {
-        throw new ChannelError("BAD_SIGNATURE", "signature does not recover", { cause: String(cause) });
-      }
-      // Lowercase, not checksummed: callers compare case-insensitively and checksumming costs a keccak.
-      return `0x${Buffer.from(nativeKeccak256(publicKey.subarray(1)).subarray(12)).toString("hex")}`;
+      return addressOf(recoverKey(digest, signature, false));
+    },
+    verify(digest, signature, expected) {
+      const key = expected.toLowerCase();
+      const known = publicKeys.get(key);
+      if (known !== undefined) return Buffer.compare(recoverKey(digest, signature, true), known) === 0;
+      // First signature from this address: learn its key the slow way (key → address), once.
+      const full = recoverKey(digest, signature, false);
+      if (addressOf(full) !== key) return false;
+      publicKeys.set(key, Buffer.from(secp256k1.publicKeyConvert(full, true)));
+      return true;
     },
   };
+}
+
+/**
+ * The public key that signed `digest` (33 bytes compressed or 65 uncompressed), checking what the
+ * adjudicator checks: 65 bytes, low s, v of 27 or 28. Throws ChannelError otherwise.
+ */
+function recoverKey(digest: Uint8Array, signature: Hex, compressed: boolean): Buffer {
+  if (signature.length !== 132) throw new ChannelError("BAD_SIGNATURE", "signature must be 65 bytes");
+  const bytes = fastHexToBytes(signature);
+  if (!isLowS(bytes))
+    throw new ChannelError("HIGH_S_SIGNATURE", "signature has a high s value or bad length");
+  const v = bytes[64];
+  if (v !== 27 && v !== 28) throw new ChannelError("BAD_SIGNATURE", "v must be 27 or 28", { v });
+  const output = Buffer.allocUnsafe(compressed ? 33 : 65);
+  try {
+    secp256k1.ecdsaRecover(bytes.subarray(0, 64), v - 27, digest, compressed, output);
+  } catch (cause) {
+    throw new ChannelError("BAD_SIGNATURE", "signature does not recover", { cause: String(cause) });
+  }
+  return output;
+}
+
+/** Lowercase, not checksummed: callers compare case-insensitively and checksumming costs a keccak. */
+function addressOf(uncompressed: Uint8Array): Address {
+  return `0x${Buffer.from(nativeKeccak256(uncompressed.subarray(1)).subarray(12)).toString("hex")}`;
 }
 
 export interface NativeSigner extends StateSigner {

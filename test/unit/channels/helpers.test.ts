@@ -142,6 +142,22 @@ describe("EIP-712 state signatures", () => {
       code: "HIGH_S_SIGNATURE",
     });
   });
+
+  it("the native key check agrees with recovery before and after it has learned a signer's key", async () => {
+    const fast = nativeCrypto(domain);
+    const digest = fast.digest(state);
+    const sig = await signState(alice, state, domain);
+    const bobs = await signState(bob, state, domain);
+    for (let round = 0; round < 2; round++) {
+      expect(fast.verify!(digest, sig, alice.address)).toBe(true);
+      expect(fast.verify!(digest, bobs, alice.address)).toBe(false);
+      expect(fast.verify!(fast.digest({ ...state, version: 8n }), sig, alice.address)).toBe(false);
+      expect(code(() => fast.verify!(digest, toHighS(sig), alice.address))).toBe("HIGH_S_SIGNATURE");
+      // The other recovery id gives another key: a wrong v is refused, as ecrecover on-chain would.
+      const flipped = `${sig.slice(0, -2)}${sig.endsWith("1b") ? "1c" : "1b"}` as Hex;
+      expect(fast.verify!(digest, flipped, alice.address)).toBe(false);
+    }
+  });
 });
 
 describe("low-s", () => {
