@@ -51,7 +51,10 @@ export class Blockchain {
    * Recently read final blocks, decoded. Decoding is costly (@ethereumjs copies its Common per
    * transaction) and receipt and log queries read the same few recent blocks again and again.
    */
-  private readonly decoded = new Map<Hex, Block>();
+  private readonly decoded = new Map<Hex, Promise<Block | undefined>>();
+  /** The same for receipts. Both hold the read in flight, so a batch of 500 receipt calls for one
+   *  block decodes it once instead of 500 times at the same moment (which exhausted the heap). */
+  private readonly decodedReceipts = new Map<Hex, Promise<ExecutionReceipt[] | undefined>>();
 
   private constructor(
     readonly genesis: Genesis,
@@ -127,19 +130,7 @@ export class Blockchain {
 
   async finalBlock(hash: Hex): Promise<Block | undefined> {
     if (hash === bytesToHex(this.head.hash())) return this.head;
-    const cached = this.decoded.get(hash);
-    if (cached !== undefined) {
-      // Most recently used last: the Map's first key is the one to evict.
-      this.decoded.delete(hash);
-      this.decoded.set(hash, cached);
-      return cached;
-    }
-    const block = await Blockchain.readBlock(this.storage, this.common, hash);
-    if (block !== undefined) {
-      this.decoded.set(hash, block);
-      if (this.decoded.size > DECODED_BLOCKS) this.decoded.delete(this.decoded.keys().next().value!);
-    }
-    return block;
+    return recentlyRead(this.decoded, hash, () => Blockchain.readBlock(this.storage, this.common, hash));
   }
 
   async finalBlockAt(number: bigint): Promise<Block | undefined> {
@@ -149,9 +140,11 @@ export class Blockchain {
     return hash === undefined ? undefined : this.finalBlock(hash);
   }
 
-  async receipts(blockHash: Hex): Promise<ExecutionReceipt[] | undefined> {
-    const encoded = await this.storage.receipts.byBlockHash(blockHash);
-    return encoded === undefined ? undefined : decodeStoredReceipts(encoded);
+  receipts(blockHash: Hex): Promise<ExecutionReceipt[] | undefined> {
+    return recentlyRead(this.decodedReceipts, blockHash, async () => {
+      const encoded = await this.storage.receipts.byBlockHash(blockHash);
+      return encoded === undefined ? undefined : decodeStoredReceipts(encoded);
+    });
   }
 
   /** Logs of final blocks `from`..`to` matching `filter`, in chain order, from the log index. */
@@ -187,6 +180,9 @@ export class Blockchain {
     await batch.write();
     this.world.nodesPersisted();
     this.head = block;
+    // Receipt queries for this block follow at once: serve them without decoding it back from disk.
+    recentlyRead(this.decoded, hash, async () => block);
+    recentlyRead(this.decodedReceipts, hash, async () => receipts);
     // Speculative blocks at or below the final height can never become final now.
     for (const [key, other] of this.speculative) {
       if (other.block.header.number <= number) this.speculative.delete(key);
@@ -227,6 +223,29 @@ function blockLogs(block: Block, receipts: readonly ExecutionReceipt[]): BlockLo
     logsBloom: block.header.logsBloom,
     transactions: block.transactions.map((tx, i) => ({ hash: tx.hash(), logs: receipts[i]?.logs ?? [] })),
   };
+}
+
+/**
+ * `read(key)` through a small LRU of promises (most recently used last: the Map's first key goes
+ * first). A read still in flight is shared; one that finds nothing is not kept.
+ */
+function recentlyRead<T>(
+  cache: Map<Hex, Promise<T | undefined>>,
+  key: Hex,
+  read: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+  let value = cache.get(key);
+  if (value !== undefined) cache.delete(key);
+  else {
+    value = read();
+    value.then(
+      (found) => found === undefined && cache.get(key) === value && cache.delete(key),
+      () => cache.get(key) === value && cache.delete(key),
+    );
+  }
+  cache.set(key, value);
+  if (cache.size > DECODED_BLOCKS) cache.delete(cache.keys().next().value!);
+  return value;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -176,8 +176,15 @@ export class ChainQueries {
   async receipt(hash: Hash): Promise<ChainReceipt | undefined> {
     const found = await this.locate(hash);
     if (found === undefined) return undefined;
-    const receipts = await this.blockReceipts(bytesToHex(found.block.hash()));
-    return receipts?.[found.index];
+    // Only this transaction's receipt: building the whole block's (1,400 of them in a full block)
+    // for each of 10,000 receipt calls starved block building and exhausted the heap.
+    const { block, index } = found;
+    const stored = await this.chain.receipts(bytesToHex(block.hash()));
+    if (stored === undefined || index >= stored.length) return undefined;
+    const receipt = stored[index];
+    let logIndex = 0;
+    for (let i = 0; i < index; i++) logIndex += stored[i].logs.length;
+    return toReceipt(block, index, receipt, logsOf(block, index, receipt, logIndex));
   }
 
   async blockReceipts(blockHash: Hash): Promise<ChainReceipt[] | undefined> {
