@@ -308,6 +308,7 @@ export class ValidatorNode {
         },
         onTransaction: () => {},
         maxTxBytes: config.mempool.maxTxSize,
+        directPeers: peerIds,
         logger: log.child({ module: "tx-gossip" }),
       });
 
@@ -331,7 +332,7 @@ export class ValidatorNode {
       closers.push(() => channel.stop());
       await sync.start();
       closers.push(() => sync.stop());
-      txGossip.start();
+      await txGossip.start();
       closers.push(() => txGossip.stop());
 
       // Catch up on final blocks first; consensus then starts from the synced head.
