@@ -32,12 +32,14 @@ export class MemoryChannelStore implements ChannelStore {
 }
 
 /**
- * Coalesces saves: while one write is in flight, later records wait and only the newest is written
- * next. Each save() resolves once a record at least as new is durable, in call order — so "persist,
- * then acknowledge" costs one write per batch rather than one per update.
+ * Group commit: saves made in the same turn of the event loop, and those made while a write is in
+ * flight, are coalesced and only the newest record is written. Each save() resolves once a record at
+ * least as new is durable, in call order — so "persist, then acknowledge" costs one write per batch
+ * of updates (a burst of messages handled in one turn) rather than one per update.
  */
 export class CoalescingWriter {
-  private inFlight: Promise<void> | undefined;
+  /** A write is scheduled or in flight. */
+  private busy = false;
   private next:
     | { record: ChannelRecord; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }
     | undefined;
@@ -52,18 +54,22 @@ export class CoalescingWriter {
       if (this.next === undefined) this.next = { record, waiters: [] };
       this.next.record = record;
       this.next.waiters.push({ resolve, reject });
-      if (this.inFlight === undefined) this.pump();
+      if (!this.busy) {
+        this.busy = true;
+        // Start the write after this turn, so the rest of the burst being handled joins it.
+        setImmediate(() => this.pump());
+      }
     });
   }
 
   private pump(): void {
     const batch = this.next;
     if (batch === undefined) {
-      this.inFlight = undefined;
+      this.busy = false;
       return;
     }
     this.next = undefined;
-    this.inFlight = this.store.save(this.channelId, batch.record).then(
+    this.store.save(this.channelId, batch.record).then(
       () => {
         for (const w of batch.waiters) w.resolve();
         this.pump();

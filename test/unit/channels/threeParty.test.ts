@@ -82,7 +82,10 @@ function rawMember(transport: ChannelTransport) {
   };
 }
 
-const tick = () => new Promise((r) => setImmediate(r));
+/** Lets every message in flight be delivered, stored and answered (a few turns of the event loop). */
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe("a three-party channel over the in-memory mesh", () => {
   it("every update is signed by all three; money moves from any participant to any other", async () => {
@@ -102,7 +105,7 @@ describe("a three-party channel over the in-memory mesh", () => {
       3n * USDC + 150n * unit - 2n * USDC,
       USDC + 150n * unit + 2n * USDC - USDC / 2n,
     ]);
-    await tick();
+    await settle();
     for (const p of parties) expect(p.latest).toEqual(last);
     expectSignedByAll(last);
   });
@@ -113,7 +116,7 @@ describe("a three-party channel over the in-memory mesh", () => {
       const signed = await parties[i % 3].pay(1n, (i + 1) % 3);
       expect((await stores[i % 3].load(id))?.latest).toEqual(signed);
     }
-    await tick();
+    await settle();
     for (const store of stores) expect((await store.load(id))?.latest?.state.version).toBe(3n + 30n);
   });
 
@@ -124,7 +127,7 @@ describe("a three-party channel over the in-memory mesh", () => {
     expect(fromBob.status).toBe("fulfilled");
     expect(fromCarol).toMatchObject({ status: "rejected", reason: { code: "CONFLICT" } });
     await carol.pay(20n, 0);
-    await tick();
+    await settle();
     expect(alice.latest!.state.balances).toEqual([USDC + 30n, USDC - 10n, USDC - 20n]);
     for (const p of parties) expect(p.latest).toEqual(alice.latest);
   });
@@ -136,18 +139,18 @@ describe("a three-party channel over the in-memory mesh", () => {
     const bob = rawMember(mesh[1]);
     const carol = await member(2, mesh[2], ledger);
     bob.propose(1, prefundState(id, 3));
-    await tick();
+    await settle();
     expect(alice.latest?.state.version).toBe(0n);
     ledger.credit(id, 2, 5n);
     const funding = carol.fund(5n);
-    await tick();
+    await settle();
     bob.countersignProposals();
     expect((await funding).state.balances).toEqual([0n, 0n, 5n]);
 
     const grab: ChannelState = { ...carol.latest!.state, version: 2n, balances: [0n, 5n, 0n] };
     bob.inbox.length = 0;
     bob.propose(1, grab);
-    await tick();
+    await settle();
     expect(bob.inbox).toEqual([
       expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "BALANCE_DECREASE" }),
       expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "BALANCE_DECREASE" }),
@@ -157,7 +160,7 @@ describe("a three-party channel over the in-memory mesh", () => {
 
     // What carol pays bob herself is fine.
     const payment = carol.pay(2n, 1);
-    await tick();
+    await settle();
     bob.countersignProposals();
     expect((await payment).state.balances).toEqual([0n, 2n, 3n]);
     expect(alice.latest).toEqual(carol.latest);
@@ -170,7 +173,7 @@ describe("a three-party channel over the in-memory mesh", () => {
     const { final } = await carol.close();
     expect(final.state).toMatchObject({ isFinal: true, balances: [2n * USDC, (3n * USDC) / 4n, USDC / 4n] });
     expectSignedByAll(final);
-    await tick();
+    await settle();
     for (const p of parties) {
       expect(p.isFinal).toBe(true);
       await expect(p.pay(1n, (p.me + 1) % 3)).rejects.toMatchObject({ code: "FINALIZED" });
