@@ -3,7 +3,7 @@
  * added transaction: we execute each candidate once against a provisional header and seal the header
  * once, with the real roots.
  */
-import { type Block, type BlockHeader, createBlock } from "@ethereumjs/block";
+import { Block, type BlockHeader, createBlockHeader } from "@ethereumjs/block";
 import type { Address } from "@ethereumjs/util";
 import type { Hex } from "viem";
 import { BlockExecution, type ExecutionContext } from "./block-execution.js";
@@ -93,20 +93,21 @@ export class BlockBuilder {
       transactions.map((tx) => tx.serialize()),
       this.context.common,
     );
-    const block = createBlock(
+    const options = { common: this.context.common, setHardfork: false };
+    const header = createBlockHeader(
       {
-        header: {
-          ...execution.header.toJSON(),
-          stateRoot: outcome.stateRoot,
-          transactionsTrie,
-          receiptTrie: outcome.receiptsRoot,
-          logsBloom: outcome.logsBloom,
-          gasUsed: outcome.gasUsed,
-        },
-        transactions,
+        ...execution.header.toJSON(),
+        stateRoot: outcome.stateRoot,
+        transactionsTrie,
+        receiptTrie: outcome.receiptsRoot,
+        logsBloom: outcome.logsBloom,
+        gasUsed: outcome.gasUsed,
       },
-      { common: this.context.common, setHardfork: false },
+      options,
     );
+    // The constructor, not createBlock: createBlock rebuilds every transaction from its fields, which
+    // copies the Common 1,000 times and drops the hash and sender each one has cached since the pool.
+    const block = new Block(header, transactions, [], undefined, options);
     return { block, receipts: execution.executed.map((e) => e.receipt), rejected };
   }
 }

@@ -11,6 +11,7 @@ import { decodeExtraData } from "./extra-data.js";
 import { type FeeParams, nextBaseFee } from "./fees.js";
 import { orderedTrieRoot } from "./ordered-trie.js";
 import type { ExecutionReceipt } from "./receipts.js";
+import { sharedCommon } from "./shared-common.js";
 import type { DecodedTransaction } from "./tx-validation.js";
 
 export interface ExpectedContext {
@@ -34,7 +35,7 @@ export class BlockExecutor {
 
   decode(payload: Uint8Array): Block {
     try {
-      return createBlockFromRLP(payload, { common: this.context.common, setHardfork: false });
+      return createBlockFromRLP(payload, { common: sharedCommon(this.context.common), setHardfork: false });
     } catch (error) {
       throw new BlockMismatchError("encoding", "a valid block encoding", (error as Error).message);
     }

@@ -11,6 +11,7 @@ import { bytesToBigInt } from "@ethereumjs/util";
 import { bytesToHex, type Hex } from "viem";
 import { MAX_TX_SIZE } from "./chain.js";
 import { InvalidTransactionError } from "./errors.js";
+import { sharedCommon } from "./shared-common.js";
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const MAX_NONCE = 2n ** 64n - 1n;
@@ -38,7 +39,7 @@ export function decodeTransaction(raw: Uint8Array, common: Common): DecodedTrans
 
   let tx: TypedTransaction;
   try {
-    tx = createTxFromRLP(raw, { common });
+    tx = createTxFromRLP(raw, { common: sharedCommon(common) });
   } catch (error) {
     const message = (error as Error).message;
     if (/s-values? greater than|signature/i.test(message))

@@ -5,6 +5,7 @@
  */
 import type { Common } from "@ethereumjs/common";
 import type { Hash } from "viem";
+import { sharedCommon } from "../../execution/shared-common.js";
 import type { PoolableTransaction, PoolTransaction } from "../../mempool/index.js";
 import { decodeRawTransaction } from "../../mempool/index.js";
 import type { TxSubmitter } from "../../rpc/index.js";
@@ -20,11 +21,16 @@ export interface TransactionBroadcaster {
 }
 
 export class PoolTxSubmitter implements TxSubmitter {
+  private readonly common: Common;
+
   constructor(
-    private readonly common: Common,
+    common: Common,
     private readonly pool: LocalPool,
     private readonly gossip: TransactionBroadcaster,
-  ) {}
+  ) {
+    // Pooled transactions share one Common instead of a copy each (see shared-common.ts).
+    this.common = sharedCommon(common);
+  }
 
   async submitRawTransaction(raw: Uint8Array): Promise<Hash> {
     const tx = decodeRawTransaction(raw, this.common) as PoolableTransaction;
