@@ -6,25 +6,11 @@
  *
  *   npx tsx scripts/dispute.ts [depositUSDC=10]
  */
-import { type Hex, parseEther } from "viem";
+import type { Hex } from "viem";
 import { ChannelWatcher } from "../src/channels/watcher.js";
-import {
-  adjudicatorAddress,
-  connect,
-  newParams,
-  parties,
-  printBalances,
-  saveSession,
-  usdc,
-} from "./lib/channelSession.js";
+import { newSession, printBalances, usdc } from "./lib/channelSession.js";
 
-const deposit = parseEther(process.argv[2] ?? "10");
-const conn = await connect();
-const adjudicator = await adjudicatorAddress(conn);
-const params = newParams(BigInt(process.env.CHALLENGE_PERIOD ?? "5"));
-saveSession(conn.chainId, adjudicator, params);
-const { alice, bob, adjudicators, close } = await parties(conn, adjudicator, params);
-const who = { alice: params.payees[0], bob: params.payees[1], adjudicator };
+const { deposit, conn, params, alice, bob, adjudicators, who, close } = await newSession(5n);
 
 await printBalances("before:", conn.publicClient, who);
 await alice.open(deposit);

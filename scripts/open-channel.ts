@@ -4,24 +4,9 @@
  *
  *   npx tsx scripts/open-channel.ts [depositUSDC=10]      (RPC_URL, ADJUDICATOR, CHANNEL_DIR optional)
  */
-import { parseEther } from "viem";
-import {
-  adjudicatorAddress,
-  connect,
-  newParams,
-  parties,
-  printBalances,
-  saveSession,
-  usdc,
-} from "./lib/channelSession.js";
+import { newSession, printBalances, usdc } from "./lib/channelSession.js";
 
-const deposit = parseEther(process.argv[2] ?? "10");
-const conn = await connect();
-const adjudicator = await adjudicatorAddress(conn);
-const params = newParams(BigInt(process.env.CHALLENGE_PERIOD ?? "3600"));
-saveSession(conn.chainId, adjudicator, params);
-const { alice, adjudicators, close } = await parties(conn, adjudicator, params);
-const who = { alice: params.participants[0], bob: params.participants[1], adjudicator };
+const { deposit, conn, alice, adjudicators, who, close } = await newSession(3600n);
 
 await printBalances("before:", conn.publicClient, who);
 const funded = await alice.open(deposit);

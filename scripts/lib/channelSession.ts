@@ -19,6 +19,7 @@ import {
   type Hex,
   http,
   type PublicClient,
+  parseEther,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { ChannelStatus } from "../../src/channels/abi.js";
@@ -40,7 +41,7 @@ export function devAccount(index: number) {
   return { account, privateKey: bytesToHex(account.getHdKey().privateKey!) as Hex };
 }
 
-export async function connect() {
+async function connect() {
   const probe = createPublicClient({ transport: http(RPC_URL) });
   const chainId = await probe.getChainId();
   const chain = defineChain({
@@ -60,7 +61,7 @@ export async function connect() {
 }
 
 /** The adjudicator named by ADJUDICATOR, else the one this session deployed, else a fresh deployment. */
-export async function adjudicatorAddress(conn: Awaited<ReturnType<typeof connect>>): Promise<Address> {
+async function adjudicatorAddress(conn: Awaited<ReturnType<typeof connect>>): Promise<Address> {
   if (process.env.ADJUDICATOR) return process.env.ADJUDICATOR as Address;
   const saved = readSession();
   if (
@@ -88,7 +89,7 @@ function readSession(): SessionFile | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as SessionFile) : undefined;
 }
 
-export function saveSession(chainId: number, adjudicator: Address, params: ChannelParams): void {
+function saveSession(chainId: number, adjudicator: Address, params: ChannelParams): void {
   mkdirSync(CHANNEL_DIR, { recursive: true });
   const file: SessionFile = {
     chainId,
@@ -104,13 +105,28 @@ export function saveSession(chainId: number, adjudicator: Address, params: Chann
 }
 
 /** Params for a new alice(0) → bob(1) channel; the nonce is the time, so each run opens a fresh channel. */
-export function newParams(challengePeriod: bigint): ChannelParams {
+function newParams(challengePeriod: bigint): ChannelParams {
   const participants = [devAccount(0).account.address, devAccount(1).account.address];
   return { participants, payees: participants, nonce: BigInt(Date.now()), challengePeriod };
 }
 
+/**
+ * A fresh alice → bob channel, remembered in CHANNEL_DIR for the scripts that follow: what
+ * open-channel.ts and dispute.ts start from. argv[2] is alice's deposit in USDC (default 10);
+ * CHALLENGE_PERIOD (seconds) overrides `challengePeriod`.
+ */
+export async function newSession(challengePeriod: bigint) {
+  const deposit = parseEther(process.argv[2] ?? "10");
+  const conn = await connect();
+  const adjudicator = await adjudicatorAddress(conn);
+  const params = newParams(BigInt(process.env.CHALLENGE_PERIOD ?? challengePeriod));
+  saveSession(conn.chainId, adjudicator, params);
+  const who = { alice: params.payees[0], bob: params.payees[1], adjudicator };
+  return { deposit, conn, params, who, ...(await parties(conn, adjudicator, params)) };
+}
+
 /** Alice (participant 0) and bob (1), each with its own LevelDB store and its own wallet. */
-export async function parties(
+async function parties(
   conn: Awaited<ReturnType<typeof connect>>,
   adjudicator: Address,
   params: ChannelParams,

@@ -1,6 +1,7 @@
 import { encodeAbiParameters, type Hex, hashTypedData, keccak256, verifyTypedData } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
+import { paramsAbiParameter } from "../../../src/channels/abi.js";
 import { channelId } from "../../../src/channels/channelId.js";
 import { viemCrypto } from "../../../src/channels/crypto.js";
 import { ChannelError } from "../../../src/channels/errors.js";
@@ -40,24 +41,8 @@ describe("channelId", () => {
   it("is keccak256(abi.encode(chainId, adjudicator, params))", () => {
     const expected = keccak256(
       encodeAbiParameters(
-        [
-          { type: "uint256" },
-          { type: "address" },
-          {
-            type: "tuple",
-            components: [
-              { type: "address[]" },
-              { type: "address[]" },
-              { type: "uint256" },
-              { type: "uint256" },
-            ],
-          },
-        ],
-        [
-          BigInt(CHAIN_ID),
-          domain.adjudicator,
-          [params.participants, params.payees, params.nonce, params.challengePeriod],
-        ],
+        [{ type: "uint256" }, { type: "address" }, paramsAbiParameter],
+        [BigInt(CHAIN_ID), domain.adjudicator, params],
       ),
     );
     expect(id).toBe(expected);
