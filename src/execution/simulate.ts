@@ -2,7 +2,7 @@
  * Running a message against a final block's state without a transaction: eth_call, eth_estimateGas
  * and eth_createAccessList, with geth-style state overrides and a gas cap. Nothing is ever committed.
  */
-import { type Block, createBlock } from "@ethereumjs/block";
+import type { Block } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import { paramsTx } from "@ethereumjs/tx";
@@ -16,10 +16,12 @@ import {
   type Hash,
   type Hex,
   hexToBytes,
+  keccak256,
   padHex,
 } from "viem";
 import { EIP7825_MAX_TX_GAS } from "./block-execution.js";
 import type { Blockchain } from "./blockchain.js";
+import { OverlayState } from "./overlay-state.js";
 import { createTracer, listen, type Trace, type TraceConfig } from "./tracing/index.js";
 import { traceTransaction } from "./tracing/replay.js";
 import { trackCallers, USDC_PRECOMPILE_ADDRESS } from "./usdc-precompile.js";
@@ -84,11 +86,11 @@ export class IntrinsicGasError extends Error {
   }
 }
 
-/** Idle sessions kept for reuse (each a VM and a state manager with warm caches). */
-const IDLE_SESSIONS = 16;
+/** Idle sessions kept for reuse (each a VM over its own overlay state). */
+const IDLE_SESSIONS = 64;
 
 export class Simulator {
-  /** Idle sessions, most recently used last; any of them can be moved to another block. */
+  /** Idle sessions, most recently used last; any of them serves any block. */
   private readonly idle: SimulationSession[] = [];
   private readonly txRules: Common;
 
@@ -191,8 +193,8 @@ export class Simulator {
   }
 
   /**
-   * Runs `work` on a session at block `at`. Without state overrides the session comes from the idle
-   * pool (building a VM costs far more than a call) and goes back to it; with overrides it is private.
+   * Runs `work` on a session positioned at block `at`. Sessions are pooled: building a VM costs far
+   * more than a call, and a session keeps no state between runs (see OverlayState).
    */
   private async withSession<T>(
     at: Hash,
@@ -201,92 +203,71 @@ export class Simulator {
   ): Promise<T> {
     const block = await this.chain.finalBlock(at);
     if (block === undefined) throw new Error(`unknown block ${at}`);
-    if (options.stateOverrides !== undefined && options.stateOverrides.size > 0) {
-      const session = await SimulationSession.open(this.chain, this.txRules, block);
-      await applyOverrides(session.state, options.stateOverrides);
-      return work(session);
-    }
-    const session = await this.take(at, block);
-    let reusable = false;
+    const base = await this.chain.world.readView(block.header.stateRoot);
+    const session = this.idle.pop() ?? (await SimulationSession.open(this.chain, this.txRules, base));
+    session.position(base, block, options.stateOverrides);
     try {
-      const result = await work(session);
-      reusable = true;
-      return result;
+      return await work(session);
     } finally {
-      // A session whose run threw midway may hold an open checkpoint: drop it.
-      if (reusable) this.release(session);
+      this.idle.push(session);
+      if (this.idle.length > IDLE_SESSIONS) this.idle.shift();
     }
-  }
-
-  private async take(at: Hash, block: Block): Promise<SimulationSession> {
-    for (let i = this.idle.length - 1; i >= 0; i--) {
-      if (this.idle[i].blockHash === at) return this.idle.splice(i, 1)[0];
-    }
-    const other = this.idle.shift();
-    if (other === undefined) return SimulationSession.open(this.chain, this.txRules, block);
-    await other.moveTo(at, block);
-    return other;
-  }
-
-  private release(session: SimulationSession): void {
-    this.idle.push(session);
-    if (this.idle.length > IDLE_SESSIONS) this.idle.shift();
   }
 }
 
-/** One VM over one state manager, positioned at a block; every run is reverted afterwards. */
+/**
+ * One VM over an overlay state. Each run starts from the block's state (plus the overrides) and
+ * leaves nothing behind.
+ */
 class SimulationSession {
-  private block: Block;
+  private base: MerkleStateManager;
+  private block: Block | undefined;
+  private overrides: ReadonlyMap<Address, AccountOverride> | undefined;
 
   private constructor(
-    private readonly chain: Blockchain,
     private readonly txRules: Common,
     private readonly vm: VM,
-    readonly state: MerkleStateManager,
-    public blockHash: Hash,
-    block: Block,
+    private readonly state: OverlayState,
+    base: MerkleStateManager,
   ) {
-    this.block = SimulationSession.environment(chain, block);
+    this.base = base;
   }
 
-  static async open(chain: Blockchain, txRules: Common, block: Block): Promise<SimulationSession> {
-    const state = await chain.world.at(block.header.stateRoot);
+  static async open(
+    chain: Blockchain,
+    txRules: Common,
+    base: MerkleStateManager,
+  ): Promise<SimulationSession> {
+    const keccak = chain.common.customCrypto.keccak256 ?? ((data: Uint8Array) => keccak256(data, "bytes"));
+    const state = new OverlayState(base, keccak);
     const vm = await createVM({
       common: chain.common,
       stateManager: state,
       evmOpts: { customPrecompiles: chain.context.precompiles },
     });
     trackCallers(vm.evm);
-    return new SimulationSession(chain, txRules, vm, state, bytesToHex(block.hash()), block);
-  }
-
-  /** The block the message sees (BLOCKHASH, NUMBER, TIMESTAMP, COINBASE, BASEFEE...). */
-  private static environment(chain: Blockchain, block: Block): Block {
-    return createBlock({ header: block.header.toJSON() }, { common: chain.common, setHardfork: false });
+    return new SimulationSession(txRules, vm, state, base);
   }
 
   get evm(): VM["evm"] {
     return this.vm.evm;
   }
 
-  async moveTo(hash: Hash, block: Block): Promise<void> {
-    await this.state.setStateRoot(block.header.stateRoot);
-    this.block = SimulationSession.environment(this.chain, block);
-    this.blockHash = hash;
+  /** `block` gives the environment (NUMBER, TIMESTAMP, COINBASE, BASEFEE...), `base` its state. */
+  position(base: MerkleStateManager, block: Block, overrides?: ReadonlyMap<Address, AccountOverride>): void {
+    this.base = base;
+    this.block = block;
+    this.overrides = overrides;
   }
 
-  /** Runs the message from a clean copy of the state (a checkpoint reverted afterwards). */
+  /** Runs the message on the block's state plus the overrides; nothing of it stays. */
   async run(message: CallMessage, gas: bigint): Promise<CallOutcome> {
     const intrinsic = this.intrinsicGas(message);
     if (gas < intrinsic)
       return { status: "halted", gasUsed: gas, returnData: "0x", error: "intrinsic gas too low" };
-    await this.state.checkpoint();
-    try {
-      return await this.execute(message, gas, intrinsic);
-    } finally {
-      await this.state.revert();
-      this.vm.evm.journal.cleanJournal();
-    }
+    this.state.reset(this.base);
+    await applyOverrides(this.state, this.overrides);
+    return this.execute(message, gas, intrinsic);
   }
 
   async runReportingAccess(message: CallMessage, gas: bigint) {
@@ -313,7 +294,9 @@ class SimulationSession {
     for (const address of this.vm.evm.precompiles.keys()) journal.addAlwaysWarmAddress(address);
     journal.addAlwaysWarmAddress(caller.toString());
     if (message.to) journal.addAlwaysWarmAddress(message.to.toLowerCase());
-    journal.addAlwaysWarmAddress(this.block.header.coinbase.toString());
+    const block = this.block;
+    if (block === undefined) throw new Error("simulation session used before position()");
+    journal.addAlwaysWarmAddress(block.header.coinbase.toString());
     for (const item of message.accessList ?? []) {
       const address = item.address.slice(2).toLowerCase();
       journal.addAlwaysWarmAddress(address, true);
@@ -326,7 +309,7 @@ class SimulationSession {
       value: message.value ?? 0n,
       data: message.data === undefined ? EMPTY : hexToBytes(message.data),
       gasLimit: gas - intrinsic,
-      block: this.block,
+      block,
     });
     const exec = result.execResult;
     const spent = intrinsic + exec.executionGasUsed;
@@ -372,7 +355,7 @@ export function transactionRules(common: Common): Common {
 }
 
 async function applyOverrides(
-  state: MerkleStateManager,
+  state: OverlayState,
   overrides: ReadonlyMap<Address, AccountOverride> | undefined,
 ): Promise<void> {
   for (const [address, override] of overrides ?? []) {
