@@ -61,7 +61,7 @@ function binarySize(m: ChannelMessage): number | undefined {
   return undefined;
 }
 
-/** Encodes a batch into one ArrayBuffer (which the caller may transfer rather than copy). */
+/** Encodes a batch into one ArrayBuffer. */
 export function encodeBatch(messages: readonly ChannelMessage[]): ArrayBuffer {
   const json = new Map<number, Buffer>();
   let size = 0;
