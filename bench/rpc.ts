@@ -3,6 +3,7 @@
  *
  *   tsx bench/rpc.ts [--seconds 5] [--concurrency 32] [--blocks 1000] [--senders 200] [--per-sender 50]
  *                    [--profile DIR]   (the node's --cpu-prof output goes to DIR)
+ *                    [--only balance,call,logs,send]   (a subset of the measurements)
  *
  * Both servers are started here on free ports of 127.0.0.1 and stopped at the end: anvil (the binary
  * from @foundry-rs/anvil, chain ID = Kairos's) and one Kairos validator (n = 1, real LevelDB, libp2p,
@@ -14,7 +15,8 @@
  * - eth_getBalance of a dev account at latest;
  * - eth_call of ERC-20 balanceOf on the USDC token (contracts/build/USDC.json runtime code: Kairos has it
  *   in genesis at 0x3600…, anvil gets the same code there with anvil_setCode);
- * - eth_getLogs over `blocks` consecutive blocks, each holding one transaction that emits one log;
+ * - eth_getLogs by address over the blocks of `blocks` transactions that each emit one log (one per
+ *   block on anvil; Kairos may put empty blocks between them, so its range can be longer);
  * - eth_sendRawTransaction of pre-signed transfers from `senders` fresh accounts (funded first),
  *   `per-sender` nonces each: accepted per second and the share accepted.
  */
@@ -328,8 +330,8 @@ async function prepare(server: Server, blocks: number, senderCount: number): Pro
     if (fromBlock < 0n) fromBlock = hexToBigInt(mined.blockNumber);
     toBlock = hexToBigInt(mined.blockNumber);
   }
-  // Exactly `blocks` blocks in the range, whatever empty blocks the node made between transactions.
-  toBlock = fromBlock + BigInt(blocks) - 1n;
+  // The range spans the logging transactions, so that both servers answer the same `blocks` logs
+  // (Kairos may add empty blocks between them).
   const logs = (
     await call<unknown[]>(server.url, "eth_getLogs", [
       { address: logger, fromBlock: numberToHex(fromBlock), toBlock: numberToHex(toBlock) },
@@ -437,6 +439,7 @@ async function main(): Promise<void> {
       senders: { type: "string", default: "200" },
       "per-sender": { type: "string", default: "50" },
       profile: { type: "string" },
+      only: { type: "string", default: "balance,call,logs,send" },
     },
   });
   const seconds = Number(values.seconds);
@@ -445,6 +448,7 @@ async function main(): Promise<void> {
   const senderCount = Number(values.senders);
   const perSender = Number(values["per-sender"]);
   profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
+  const only = new Set(values.only.split(","));
 
   const servers = [await startKairos(), await startAnvil()];
   try {
@@ -466,14 +470,16 @@ async function main(): Promise<void> {
     });
     const body = (method: string, params: unknown[]) =>
       JSON.stringify({ jsonrpc: "2.0", id: 1, method, params });
-    const reads: { what: string; body: (p: Prepared) => string }[] = [
-      { what: "eth_getBalance", body: () => body("eth_getBalance", [dev0, "latest"]) },
+    const reads: { key: string; what: string; body: (p: Prepared) => string }[] = [
+      { key: "balance", what: "eth_getBalance", body: () => body("eth_getBalance", [dev0, "latest"]) },
       {
+        key: "call",
         what: "eth_call balanceOf (ERC-20)",
         body: () => body("eth_call", [{ to: USDC_ADDRESS, data: balanceOf }, "latest"]),
       },
       {
-        what: `eth_getLogs over ${blocks} blocks`,
+        key: "logs",
+        what: `eth_getLogs, ${blocks} logs by address`,
         body: (p) =>
           body("eth_getLogs", [
             { address: p.logger, fromBlock: numberToHex(p.fromBlock), toBlock: numberToHex(p.toBlock) },
@@ -482,7 +488,7 @@ async function main(): Promise<void> {
     ];
 
     const rows: Row[] = [];
-    for (const read of reads) {
+    for (const read of reads.filter((r) => only.has(r.key))) {
       const figures: Record<string, { rate: number; p50: number; errors: number; firstError?: string }> = {};
       for (const server of servers) {
         const p = prepared.get(server) as Prepared;
@@ -512,7 +518,7 @@ async function main(): Promise<void> {
 
     // Acceptance: every pre-signed transfer offered once, as fast as the server takes them.
     const accept: Record<string, { rate: number; p50: number; share: number; firstError?: string }> = {};
-    for (const server of servers) {
+    for (const server of only.has("send") ? servers : []) {
       const p = prepared.get(server) as Prepared;
       const bodies = presignTransfers(p.senders, perSender);
       let next = 0;
@@ -525,17 +531,18 @@ async function main(): Promise<void> {
         firstError: result.firstError,
       };
     }
-    rows.push({
-      what: `eth_sendRawTransaction (${senderCount} senders × ${perSender})`,
-      unit: "accepted/s",
-      kairos: accept.kairos?.rate ?? 0,
-      anvil: accept.anvil?.rate ?? 0,
-      kairosP50: accept.kairos?.p50 ?? 0,
-      anvilP50: accept.anvil?.p50 ?? 0,
-      note: `accepted ${(100 * (accept.kairos?.share ?? 0)).toFixed(1)}% vs ${(100 * (accept.anvil?.share ?? 0)).toFixed(1)}%${
-        accept.kairos?.firstError ? `; kairos: ${accept.kairos.firstError}` : ""
-      }${accept.anvil?.firstError ? `; anvil: ${accept.anvil.firstError}` : ""}`,
-    });
+    if (only.has("send"))
+      rows.push({
+        what: `eth_sendRawTransaction (${senderCount} senders × ${perSender})`,
+        unit: "accepted/s",
+        kairos: accept.kairos?.rate ?? 0,
+        anvil: accept.anvil?.rate ?? 0,
+        kairosP50: accept.kairos?.p50 ?? 0,
+        anvilP50: accept.anvil?.p50 ?? 0,
+        note: `accepted ${(100 * (accept.kairos?.share ?? 0)).toFixed(1)}% vs ${(100 * (accept.anvil?.share ?? 0)).toFixed(1)}%${
+          accept.kairos?.firstError ? `; kairos: ${accept.kairos.firstError}` : ""
+        }${accept.anvil?.firstError ? `; anvil: ${accept.anvil.firstError}` : ""}`,
+      });
 
     const [load1, load5] = os.loadavg();
     console.log(

@@ -11,7 +11,7 @@
 import type { Log } from "@ethereumjs/evm";
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToUnpaddedBytes, bytesToBigInt } from "@ethereumjs/util";
-import { type Address, bytesToHex, getAddress, type Hash, type Hex, hexToBytes, keccak256 } from "viem";
+import { type Address, bytesToHex, checksumAddress, type Hash, type Hex, hexToBytes, keccak256 } from "viem";
 import type { LogIndexRepository, WriteBatch } from "../storage/index.js";
 
 const HASH_BYTES = 32;
@@ -74,20 +74,6 @@ interface BlockLogEntry {
 
 const NO_LOGS: BlockLogEntry = { bloom: undefined, logs: [] };
 
-/** Log emitters repeat: their checksummed form is computed once (it costs a keccak). */
-const checksummed = new Map<string, Address>();
-const CHECKSUMMED_MAX = 10_000;
-
-function checksum(address: string): Address {
-  let out = checksummed.get(address);
-  if (out === undefined) {
-    out = getAddress(address);
-    if (checksummed.size >= CHECKSUMMED_MAX) checksummed.clear();
-    checksummed.set(address, out);
-  }
-  return out;
-}
-
 function decodeLogRecord(number: bigint, record: Uint8Array): BlockLogEntry {
   if (record[HASH_BYTES] !== 1) return NO_LOGS;
   const blockHash = bytesToHex(record.subarray(0, HASH_BYTES));
@@ -101,7 +87,7 @@ function decodeLogRecord(number: bigint, record: Uint8Array): BlockLogEntry {
       logs.push({
         address: lower,
         log: {
-          address: checksum(lower),
+          address: checksumAddress(lower),
           topics: topics.map((topic) => bytesToHex(topic)),
           data: bytesToHex(data),
           blockNumber: number,

@@ -1,17 +1,34 @@
 /**
- * Converters from @ethereumjs objects (what src/execution produces) to the RPC's domain values, for
- * the adapters in src/node/. Pure: they read fields, never execute anything.
+ * The one converter from @ethereumjs objects and stored receipts (what src/execution produces) to the
+ * RPC's domain values, for the adapters in src/node/ (final blocks, receipts, pool transactions, new
+ * heads). Pure: they read fields, never execute anything. Addresses are checksummed (viem caches them).
  */
 import type { Block } from "@ethereumjs/block";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { type AccessList, type Address, bytesToHex, type Hash, type Hex } from "viem";
+import { type AccessList, type Address, bytesToHex, checksumAddress, type Hash, type Hex } from "viem";
 import type {
   ChainAuthorization,
   ChainBlock,
   ChainHeader,
+  ChainLog,
+  ChainReceipt,
   ChainTransaction,
+  TransactionLocation,
   TransactionType,
 } from "./backend.js";
+
+/** A receipt as execution stores it (src/execution/receipts.ts): logs are [address, topics, data]. */
+export interface StoredReceipt {
+  readonly txType: number;
+  readonly status: 0 | 1;
+  readonly cumulativeGasUsed: bigint;
+  readonly gasUsed: bigint;
+  readonly effectiveGasPrice: bigint;
+  readonly logs: readonly (readonly [Uint8Array, readonly Uint8Array[], Uint8Array])[];
+  readonly logsBloom: Uint8Array;
+  readonly sender: Uint8Array;
+  readonly contractAddress?: Uint8Array;
+}
 
 /** The optional fields the transaction types add; read through this view of any typed transaction. */
 interface FeeFields {
@@ -38,8 +55,8 @@ export function chainTransaction(tx: TypedTransaction, sender?: Address): ChainT
   const out: { -readonly [K in keyof ChainTransaction]: ChainTransaction[K] } = {
     hash: bytesToHex(tx.hash()),
     type,
-    from: sender ?? (tx.getSenderAddress().toString() as Address),
-    to: tx.to === undefined ? null : (tx.to.toString() as Address),
+    from: checksumAddress(sender ?? tx.getSenderAddress().toString()),
+    to: tx.to === undefined ? null : checksumAddress(tx.to.toString()),
     nonce: tx.nonce,
     gas: tx.gasLimit,
     value: tx.value,
@@ -69,7 +86,7 @@ export function chainTransaction(tx: TypedTransaction, sender?: Address): ChainT
 
 function accessList(list: NonNullable<FeeFields["accessList"]>): AccessList {
   return list.map(([address, keys]) => ({
-    address: bytesToHex(address) as Address,
+    address: checksumAddress(bytesToHex(address)),
     storageKeys: keys.map((key) => bytesToHex(key) as Hex),
   }));
 }
@@ -79,7 +96,7 @@ function authorization(item: readonly Uint8Array[]): ChainAuthorization {
   const [chainId, address, nonce, yParity, r, s] = item;
   return {
     chainId: toBigInt(chainId),
-    address: bytesToHex(address) as Address,
+    address: checksumAddress(bytesToHex(address)),
     nonce: toBigInt(nonce),
     yParity: Number(toBigInt(yParity)),
     r: toBigInt(r),
@@ -98,7 +115,7 @@ export function chainHeader(block: Block, size?: bigint): ChainHeader {
     transactionsRoot: bytesToHex(h.transactionsTrie),
     receiptsRoot: bytesToHex(h.receiptTrie),
     logsBloom: bytesToHex(h.logsBloom),
-    miner: h.coinbase.toString() as Address,
+    miner: checksumAddress(h.coinbase.toString()),
     gasLimit: h.gasLimit,
     gasUsed: h.gasUsed,
     timestamp: h.timestamp,
@@ -122,5 +139,71 @@ export function chainBlock(block: Block, senders?: readonly Address[], size?: bi
   return {
     ...chainHeader(block, size),
     transactions: block.transactions.map((tx, i) => chainTransaction(tx, senders?.[i])),
+  };
+}
+
+/** Where transaction `index` of a final block is. */
+export function transactionLocation(block: Block, index: number): TransactionLocation {
+  return {
+    blockHash: bytesToHex(block.hash()),
+    blockNumber: block.header.number,
+    index,
+    baseFeePerGas: block.header.baseFeePerGas ?? 0n,
+  };
+}
+
+/** The receipts of a block, with their logs numbered across the block. */
+export function chainReceipts(block: Block, receipts: readonly StoredReceipt[]): ChainReceipt[] {
+  let firstLogIndex = 0;
+  return receipts.map((receipt, index) => {
+    const out = chainReceipt(block, receipts, index, firstLogIndex);
+    firstLogIndex += receipt.logs.length;
+    return out;
+  });
+}
+
+/**
+ * Receipt `index` alone: building a full block's receipts (1,400 of them) for each receipt call
+ * starves block building. `firstLogIndex` defaults to the count of the logs before it.
+ */
+export function chainReceipt(
+  block: Block,
+  receipts: readonly StoredReceipt[],
+  index: number,
+  firstLogIndex = receipts.slice(0, index).reduce((sum, r) => sum + r.logs.length, 0),
+): ChainReceipt {
+  const receipt = receipts[index];
+  const tx = block.transactions[index];
+  const blockHash = bytesToHex(block.hash());
+  const blockNumber = block.header.number;
+  const transactionHash = bytesToHex(tx.hash());
+  const logs = receipt.logs.map(
+    ([address, topics, data], i): ChainLog => ({
+      address: checksumAddress(bytesToHex(address)),
+      topics: topics.map((topic) => bytesToHex(topic)),
+      data: bytesToHex(data),
+      blockNumber,
+      blockHash,
+      transactionHash,
+      transactionIndex: index,
+      logIndex: firstLogIndex + i,
+    }),
+  );
+  return {
+    transactionHash,
+    transactionIndex: index,
+    blockHash,
+    blockNumber,
+    type: receipt.txType as TransactionType,
+    from: checksumAddress(bytesToHex(receipt.sender)),
+    to: tx.to === undefined ? null : checksumAddress(tx.to.toString()),
+    contractAddress:
+      receipt.contractAddress === undefined ? null : checksumAddress(bytesToHex(receipt.contractAddress)),
+    cumulativeGasUsed: receipt.cumulativeGasUsed,
+    gasUsed: receipt.gasUsed,
+    effectiveGasPrice: receipt.effectiveGasPrice,
+    status: receipt.status === 1 ? "success" : "reverted",
+    logs,
+    logsBloom: bytesToHex(receipt.logsBloom),
   };
 }

@@ -2,7 +2,15 @@
 export type * from "./backend.js";
 export { StateUnavailableError } from "./backend.js";
 export { ErrorCode, ExecutionRevertedError, RpcError } from "./errors.js";
-export { chainBlock, chainHeader, chainTransaction } from "./ethereumjs.js";
+export {
+  chainBlock,
+  chainHeader,
+  chainReceipt,
+  chainReceipts,
+  chainTransaction,
+  type StoredReceipt,
+  transactionLocation,
+} from "./ethereumjs.js";
 export { logMatches } from "./log-filter.js";
 export { defaultRpcOptions, type RateLimitOptions, type RpcOptions, rpcOptions } from "./options.js";
 export { type RpcAddress, type RpcLogger, RpcServer, type RpcServerDependencies } from "./server.js";

@@ -4,14 +4,14 @@
  * record itself (senders from its receipts), so announcing it costs no storage read and no signature
  * recovery. Listeners are isolated: one that throws does not stop the others or the node.
  */
-import { type Address, bytesToHex, getAddress, type Hash } from "viem";
+import { bytesToHex } from "viem";
 import type { ExecutedBlockRecord } from "../../execution/blockchain.js";
 import type { PoolTransaction } from "../../mempool/index.js";
 import {
   type ChainEvents,
-  type ChainLog,
   type ChainTransaction,
   chainBlock,
+  chainReceipts,
   chainTransaction,
   type NewFinalHead,
   type Unsubscribe,
@@ -48,25 +48,8 @@ export class NodeChainEvents implements ChainEvents {
 }
 
 export function finalHead({ block, receipts }: ExecutedBlockRecord): NewFinalHead {
-  const senders = receipts.map((receipt) => getAddress(bytesToHex(receipt.sender)));
-  const blockHash = bytesToHex(block.hash());
-  const logs: ChainLog[] = [];
-  receipts.forEach((receipt, transactionIndex) => {
-    const transactionHash = bytesToHex(block.transactions[transactionIndex].hash());
-    for (const [address, topics, data] of receipt.logs) {
-      logs.push({
-        // The RPC matches subscription filters against lowercase addresses (its params lowercase them).
-        address: bytesToHex(address) as Address,
-        topics: topics.map((topic) => bytesToHex(topic) as Hash),
-        data: bytesToHex(data),
-        blockNumber: block.header.number,
-        blockHash,
-        transactionHash,
-        transactionIndex,
-        logIndex: logs.length,
-      });
-    }
-  });
+  const senders = receipts.map((receipt) => bytesToHex(receipt.sender));
+  const logs = chainReceipts(block, receipts).flatMap((receipt) => receipt.logs);
   return { block: chainBlock(block, senders), logs };
 }
 

@@ -1,80 +1,118 @@
-/** ChainReader over the execution layer's ChainQueries: final blocks, transactions, receipts and logs. */
-import type { Hash, Hex } from "viem";
-import type { ChainQueries, ChainTransaction as ExecutionTransaction } from "../../execution/queries.js";
-import type {
-  BlockId,
-  ChainBlock,
-  ChainHeader,
-  ChainLog,
-  ChainReader,
-  ChainReceipt,
-  ChainTransaction,
-  IncludedTransaction,
-  LogQuery,
+/**
+ * ChainReader over the Blockchain: final blocks (decoded through the chain's block cache), their
+ * transactions and receipts (through the one converter, src/rpc/ethereumjs.ts), and logs from the
+ * chain's log index.
+ */
+import type { Block } from "@ethereumjs/block";
+import { bytesToHex, type Hash, type Hex } from "viem";
+import type { Blockchain } from "../../execution/blockchain.js";
+import { nextBaseFee } from "../../execution/fees.js";
+import {
+  type BlockId,
+  type ChainBlock,
+  type ChainHeader,
+  type ChainLog,
+  type ChainReader,
+  type ChainReceipt,
+  chainBlock,
+  chainHeader,
+  chainReceipt,
+  chainReceipts,
+  chainTransaction,
+  type IncludedTransaction,
+  type LogQuery,
+  transactionLocation,
 } from "../../rpc/index.js";
 
-/** The RPC shows r and s as quantities; execution keeps them as 32-byte words. */
-export function rpcTransaction(tx: ExecutionTransaction): ChainTransaction {
-  return { ...tx, r: BigInt(tx.r), s: BigInt(tx.s) };
-}
+export class BlockchainChainReader implements ChainReader {
+  /** The head's id, kept while the head is the same block (it is read on nearly every call). */
+  private head: { block: Block; id: BlockId } | undefined;
 
-export class QueriesChainReader implements ChainReader {
-  constructor(private readonly queries: ChainQueries) {}
+  constructor(private readonly chain: Blockchain) {}
 
   finalHead(): BlockId {
-    return this.queries.finalHead();
+    const block = this.chain.finalHead;
+    if (this.head?.block !== block) this.head = { block, id: idOf(block) };
+    return this.head.id;
   }
 
   earliest(): BlockId {
-    return this.queries.earliest();
+    return idOf(this.chain.genesisBlock);
   }
 
   nextBaseFeePerGas(): bigint {
-    return this.queries.nextBaseFeePerGas();
+    const head = this.chain.finalHead.header;
+    return nextBaseFee(
+      { gasUsed: head.gasUsed, gasLimit: head.gasLimit, baseFeePerGas: head.baseFeePerGas ?? 0n },
+      this.chain.genesis.feeParams,
+    );
   }
 
-  headerByNumber(number: bigint): Promise<ChainHeader | undefined> {
-    return this.queries.headerByNumber(number);
+  async headerByNumber(number: bigint): Promise<ChainHeader | undefined> {
+    const block = await this.chain.finalBlockAt(number);
+    return block === undefined ? undefined : chainHeader(block);
   }
 
-  headerByHash(hash: Hash): Promise<ChainHeader | undefined> {
-    return this.queries.headerByHash(hash);
+  async headerByHash(hash: Hash): Promise<ChainHeader | undefined> {
+    const block = await this.chain.finalBlock(hash);
+    return block === undefined ? undefined : chainHeader(block);
   }
 
   async blockByNumber(number: bigint): Promise<ChainBlock | undefined> {
-    const block = await this.queries.blockByNumber(number);
-    return block === undefined
-      ? undefined
-      : { ...block, transactions: block.transactions.map(rpcTransaction) };
+    const block = await this.chain.finalBlockAt(number);
+    return block === undefined ? undefined : chainBlock(block);
   }
 
   async blockByHash(hash: Hash): Promise<ChainBlock | undefined> {
-    const block = await this.queries.blockByHash(hash);
-    return block === undefined
-      ? undefined
-      : { ...block, transactions: block.transactions.map(rpcTransaction) };
+    const block = await this.chain.finalBlock(hash);
+    return block === undefined ? undefined : chainBlock(block);
   }
 
   async transaction(hash: Hash): Promise<IncludedTransaction | undefined> {
-    const found = await this.queries.transaction(hash);
-    return found === undefined
-      ? undefined
-      : { transaction: rpcTransaction(found.transaction), location: found.location };
+    const found = await this.locate(hash);
+    if (found === undefined) return undefined;
+    const { block, index } = found;
+    return {
+      transaction: chainTransaction(block.transactions[index]),
+      location: transactionLocation(block, index),
+    };
   }
 
-  rawTransaction(hash: Hash): Promise<Hex | undefined> {
-    return this.queries.rawTransaction(hash);
+  async rawTransaction(hash: Hash): Promise<Hex | undefined> {
+    const found = await this.locate(hash);
+    return found === undefined ? undefined : bytesToHex(found.block.transactions[found.index].serialize());
   }
 
-  receipt(hash: Hash): Promise<ChainReceipt | undefined> {
-    return this.queries.receipt(hash);
+  async receipt(hash: Hash): Promise<ChainReceipt | undefined> {
+    const found = await this.locate(hash);
+    if (found === undefined) return undefined;
+    const { block, index } = found;
+    const stored = await this.chain.receipts(bytesToHex(block.hash()));
+    return stored === undefined || index >= stored.length ? undefined : chainReceipt(block, stored, index);
   }
 
-  blockReceipts(blockHash: Hash): Promise<readonly ChainReceipt[] | undefined> {
-    return this.queries.blockReceipts(blockHash);
+  async blockReceipts(blockHash: Hash): Promise<readonly ChainReceipt[] | undefined> {
+    const block = await this.chain.finalBlock(blockHash);
+    if (block === undefined) return undefined;
+    return chainReceipts(block, (await this.chain.receipts(blockHash)) ?? []);
   }
 
   logs(query: LogQuery): Promise<readonly ChainLog[]> {
-    return this.queries.logs(query);
+    const head = this.chain.finalHead.header.number;
+    // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints
+    const last = query.toBlock < head ? query.toBlock : head;
+    return this.chain.logs(query.fromBlock, last, {
+      ...(query.addresses !== undefined ? { addresses: query.addresses } : {}),
+      ...(query.topics !== undefined ? { topics: query.topics } : {}),
+    });
+  }
+
+  private async locate(hash: Hash): Promise<{ block: Block; index: number } | undefined> {
+    const location = await this.chain.storage.txIndex.get(hash);
+    if (location === undefined) return undefined;
+    const block = await this.chain.finalBlock(location.blockHash);
+    return block === undefined ? undefined : { block, index: location.index };
   }
 }
+
+const idOf = (block: Block): BlockId => ({ number: block.header.number, hash: bytesToHex(block.hash()) });

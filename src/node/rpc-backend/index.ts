@@ -6,17 +6,16 @@
 import { bytesToHex, type Hash, type Hex } from "viem";
 import type { ConsensusEngine } from "../../consensus/engine.js";
 import type { Blockchain } from "../../execution/blockchain.js";
-import { ChainQueries, StateQueries } from "../../execution/queries.js";
 import { Simulator } from "../../execution/simulate.js";
 import type { PoolTransaction, TxPool } from "../../mempool/index.js";
 import type { RpcBackend } from "../../rpc/index.js";
 import { NodeChainEvents } from "./chain-events.js";
-import { QueriesChainReader } from "./chain-reader.js";
+import { BlockchainChainReader } from "./chain-reader.js";
 import { EngineConsensusReader, validatorInfo } from "./consensus-reader.js";
 import { type PeerSource, ValidatorNodeInfo } from "./node-info.js";
 import { TxPoolReader } from "./pool-reader.js";
 import { ExecutionSimulatorAdapter } from "./simulator.js";
-import { QueriesStateReader } from "./state-reader.js";
+import { WorldStateReader } from "./state-reader.js";
 import { PoolTxSubmitter, type TransactionBroadcaster } from "./tx-submitter.js";
 
 export interface NodeRpcParts {
@@ -32,7 +31,6 @@ export interface NodeRpcBackend extends RpcBackend {
 }
 
 export function nodeRpcBackend({ chain, pool, engine, peers, gossip }: NodeRpcParts): NodeRpcBackend {
-  const queries = new ChainQueries(chain);
   const headerView = (block: { hash(): Uint8Array; header: { number: bigint; extraData: Uint8Array } }) => ({
     hash: bytesToHex(block.hash()) as Hash,
     number: block.header.number,
@@ -60,8 +58,8 @@ export function nodeRpcBackend({ chain, pool, engine, peers, gossip }: NodeRpcPa
   });
   return {
     node: new ValidatorNodeInfo(chain.genesis.chainId, peers),
-    chain: new QueriesChainReader(queries),
-    state: new QueriesStateReader(new StateQueries(chain)),
+    chain: new BlockchainChainReader(chain),
+    state: new WorldStateReader(chain),
     simulator: new ExecutionSimulatorAdapter(new Simulator(chain)),
     submitter: new PoolTxSubmitter(chain.common, pool, gossip),
     pool: new TxPoolReader(pool),

@@ -1,30 +1,44 @@
-/** StateReader over the execution layer's StateQueries (reads at a final block's state root). */
-import type { Address, Hash, Hex } from "viem";
-import type { StateQueries } from "../../execution/queries.js";
+/** StateReader over the world state at a final block's state root (historical reads included). */
+import { createAddressFromString } from "@ethereumjs/util";
+import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, padHex } from "viem";
+import type { Blockchain } from "../../execution/blockchain.js";
 import type { AccountProof, BlockId, StateReader } from "../../rpc/index.js";
 
-export class QueriesStateReader implements StateReader {
-  constructor(private readonly queries: StateQueries) {}
+export class WorldStateReader implements StateReader {
+  constructor(private readonly chain: Blockchain) {}
 
-  balance(address: Address, at: BlockId): Promise<bigint> {
-    return this.queries.balance(address, at);
+  async balance(address: Address, at: BlockId): Promise<bigint> {
+    const state = await this.stateAt(at);
+    return (await state.getAccount(createAddressFromString(address)))?.balance ?? 0n;
   }
 
-  nonce(address: Address, at: BlockId): Promise<bigint> {
-    return this.queries.nonce(address, at);
+  async nonce(address: Address, at: BlockId): Promise<bigint> {
+    const state = await this.stateAt(at);
+    return (await state.getAccount(createAddressFromString(address)))?.nonce ?? 0n;
   }
 
-  code(address: Address, at: BlockId): Promise<Hex> {
-    return this.queries.code(address, at);
+  async code(address: Address, at: BlockId): Promise<Hex> {
+    const state = await this.stateAt(at);
+    return bytesToHex(await state.getCode(createAddressFromString(address)));
   }
 
-  storage(address: Address, slot: Hex, at: BlockId): Promise<Hex> {
-    return this.queries.storage(address, slot, at);
+  /** The 32-byte word at `slot`. */
+  async storage(address: Address, slot: Hex, at: BlockId): Promise<Hex> {
+    const state = await this.stateAt(at);
+    const value = await state.getStorage(
+      createAddressFromString(address),
+      hexToBytes(padHex(slot, { size: 32 })),
+    );
+    return padHex(bytesToHex(value), { size: 32 });
   }
 
   /** The world state answers EIP-1186 with hex quantities; the RPC wants bigints. */
   async proof(address: Address, slots: readonly Hex[], at: BlockId): Promise<AccountProof> {
-    const proof = await this.queries.proof(address, slots, at);
+    const proof = await this.chain.world.proof(
+      await this.rootOf(at),
+      createAddressFromString(address),
+      slots.map((slot) => hexToBytes(padHex(slot, { size: 32 }))),
+    );
     return {
       address,
       balance: BigInt(proof.balance),
@@ -38,5 +52,15 @@ export class QueriesStateReader implements StateReader {
         proof: item.proof,
       })),
     };
+  }
+
+  private async stateAt(at: BlockId) {
+    return this.chain.world.readView(await this.rootOf(at));
+  }
+
+  private async rootOf(at: BlockId): Promise<Uint8Array> {
+    const block = await this.chain.finalBlock(at.hash);
+    if (block === undefined) throw new Error(`unknown block ${at.hash}`);
+    return block.header.stateRoot;
   }
 }

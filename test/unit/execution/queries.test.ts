@@ -3,9 +3,10 @@ import { bytesToHex, getContractAddress, type Hex, padHex } from "viem";
 import { describe, expect, it } from "vitest";
 import { ChainApplication, type TransactionSource } from "../../../src/execution/application.js";
 import { Blockchain } from "../../../src/execution/blockchain.js";
-import { ChainQueries, StateQueries } from "../../../src/execution/queries.js";
 import { GasEstimationError, Simulator } from "../../../src/execution/simulate.js";
 import type { DecodedTransaction } from "../../../src/execution/tx-validation.js";
+import { BlockchainChainReader } from "../../../src/node/rpc-backend/chain-reader.js";
+import { WorldStateReader } from "../../../src/node/rpc-backend/state-reader.js";
 import { COUNTER_INIT, INCREMENTED_TOPIC } from "./contracts.js";
 import { candidates, decoded, devKeys, openChain, signTx } from "./helpers.js";
 
@@ -42,7 +43,7 @@ async function chainWithCounter() {
 describe("chain queries", () => {
   it("serves receipts with logs and indices, and logs by address and topic filters", async () => {
     const { chain, counter, deploy, call2 } = await chainWithCounter();
-    const queries = new ChainQueries(chain);
+    const queries = new BlockchainChainReader(chain);
     expect(queries.finalHead().number).toBe(2n);
     const deployed = await queries.receipt(bytesToHex(deploy.hash()));
     expect(deployed?.contractAddress).toBe(counter);
@@ -72,11 +73,11 @@ describe("chain queries", () => {
   it("indexes the logs of a database written before the log index when it opens it", async () => {
     const { chain, counter } = await chainWithCounter();
     const query = { fromBlock: 0n, toBlock: 2n, addresses: [counter], topics: [INCREMENTED_TOPIC] };
-    const before = await new ChainQueries(chain).logs(query);
+    const before = await new BlockchainChainReader(chain).logs(query);
     const logs = chain.storage.store.namespace("logs");
     for await (const [key] of logs.entries()) await logs.del(key);
     const reopened = await Blockchain.open(chain.storage.store, chain.genesis);
-    const after = await new ChainQueries(reopened).logs(query);
+    const after = await new BlockchainChainReader(reopened).logs(query);
     expect(after).toEqual(before);
     expect(after.map((log) => [log.blockNumber, log.transactionIndex, log.logIndex])).toEqual([
       [2n, 0, 0],
@@ -86,7 +87,7 @@ describe("chain queries", () => {
 
   it("matches any of several addresses and topics, and a topic list with a wildcard before it", async () => {
     const { chain, counter } = await chainWithCounter();
-    const queries = new ChainQueries(chain);
+    const queries = new BlockchainChainReader(chain);
     const other = padHex("0x0badc0de", { size: 20 });
     const byEither = await queries.logs({ fromBlock: 0n, toBlock: 2n, addresses: [other, counter] });
     expect(byEither).toHaveLength(2);
@@ -106,8 +107,8 @@ describe("chain queries", () => {
 
   it("reads state at the head and at an earlier block", async () => {
     const { chain, counter, transfer } = await chainWithCounter();
-    const queries = new ChainQueries(chain);
-    const state = new StateQueries(chain);
+    const queries = new BlockchainChainReader(chain);
+    const state = new WorldStateReader(chain);
     const head = queries.finalHead();
     const first = await queries.headerByNumber(1n);
     const at1 = { number: 1n, hash: first?.hash as Hex };
@@ -125,7 +126,7 @@ describe("simulator", () => {
   it("calls, estimates gas, builds access lists and honours state overrides", async () => {
     const { chain, counter } = await chainWithCounter();
     const sim = new Simulator(chain);
-    const head = new ChainQueries(chain).finalHead().hash;
+    const head = new BlockchainChainReader(chain).finalHead().hash;
     const options = { gasCap: 50_000_000n };
     const call = await sim.call({ from: devKeys[4].address, to: counter }, head, options);
     expect(call.status).toBe("success");

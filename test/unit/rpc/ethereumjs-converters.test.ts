@@ -2,14 +2,15 @@
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createFeeMarket1559Tx, createLegacyTx } from "@ethereumjs/tx";
-import { bytesToHex, hexToBytes, keccak256, parseTransaction } from "viem";
+import { bytesToHex, getAddress, hexToBytes, keccak256, parseTransaction } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { chainBlock, chainTransaction } from "../../../src/rpc/ethereumjs.js";
 import { formatBlock, formatTransaction } from "../../../src/rpc/format.js";
 
 const KEY = `0x${"42".repeat(32)}` as const;
-const SENDER = privateKeyToAccount(KEY).address.toLowerCase();
+/** Converted addresses are checksummed, as viem shows them. */
+const SENDER = privateKeyToAccount(KEY).address;
 const common = createCustomCommon({ chainId: 7007 }, Mainnet, { hardfork: Hardfork.Prague });
 const TO = "0x0000000000000000000000000000000000000b0b";
 
@@ -35,7 +36,7 @@ describe("ethereumjs converters", () => {
     expect(converted).toMatchObject({
       type: 2,
       chainId: 7007n,
-      to: TO,
+      to: getAddress(TO),
       nonce: 3n,
       gas: 21_000n,
       value: 5n,
@@ -45,7 +46,7 @@ describe("ethereumjs converters", () => {
       r: BigInt(viewed.r!),
       s: BigInt(viewed.s!),
       yParity: viewed.yParity,
-      accessList: viewed.accessList,
+      accessList: viewed.accessList?.map((item) => ({ ...item, address: getAddress(item.address) })),
     });
     const rpc = formatTransaction(converted, undefined);
     expect(rpc.r).toBe(`0x${BigInt(viewed.r!).toString(16)}`);
