@@ -61,11 +61,12 @@ interface Update {
   proposer: number;
   sigs: Array<Hex | undefined>;
   missing: number;
+  /** When it is given up (with every update above it) if someone's signature is still missing. */
+  deadline: number;
   /** Set on my own proposals: settles pay() / fund() / close(). */
   own?: {
     resolve: (signed: SignedState) => void;
     reject: (err: ChannelError) => void;
-    deadline: number;
   };
 }
 
@@ -242,9 +243,10 @@ export class Channel {
     const next = build(this.head());
     const digest = this.options.crypto.digest(next);
     const sigs: Array<Hex | undefined> = new Array(this.size).fill(undefined);
-    const update: Update = { state: next, digest, proposer: this.me, sigs, missing: this.size };
+    const deadline = performance.now() + this.timeoutMs;
+    const update: Update = { state: next, digest, proposer: this.me, sigs, missing: this.size, deadline };
     const done = new Promise<SignedState>((resolve, reject) => {
-      update.own = { resolve, reject, deadline: performance.now() + this.timeoutMs };
+      update.own = { resolve, reject };
     });
     this.updates.set(next.version, update);
     this.armTimer();
@@ -297,19 +299,23 @@ export class Channel {
     return this.options.signer.sign(state, digest);
   }
 
-  /** One timer for all my proposals: a per-proposal timer costs more than the rest of the bookkeeping. */
+  /**
+   * One timer for all updates in flight (a per-update timer costs more than the rest of the
+   * bookkeeping). An update still missing a signature at its deadline is given up, with those above it:
+   * mine fail with TIMEOUT, and someone else's stops holding up the channel.
+   */
   private armTimer(): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const now = performance.now();
       for (const [version, u] of this.updates) {
-        if (u.own !== undefined && u.own.deadline <= now) {
+        if (u.deadline <= now) {
           this.failFrom(version, new ChannelError("TIMEOUT", "not everyone answered", { version }));
           break;
         }
       }
-      if ([...this.updates.values()].some((u) => u.own !== undefined)) this.armTimer();
+      if (this.updates.size > 0) this.armTimer();
     }, this.timeoutMs / 4);
     this.timer.unref();
   }
@@ -366,8 +372,10 @@ export class Channel {
         proposer,
         sigs: new Array(this.size).fill(undefined),
         missing: this.size,
+        deadline: performance.now() + this.timeoutMs,
       };
       this.updates.set(version, update);
+      this.armTimer();
       this.addSignature(update, proposer, message.signature);
       const completed = this.addSignature(update, this.me, mine);
       const accept: AcceptMessage = {

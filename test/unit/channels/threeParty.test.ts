@@ -26,6 +26,7 @@ function member(
   transport: ChannelTransport,
   ledger: MemoryDepositLedger,
   store = new MemoryChannelStore(),
+  timeoutMs = 5_000,
 ) {
   return Channel.create({
     params,
@@ -36,7 +37,7 @@ function member(
     transport,
     store,
     depositLedger: ledger,
-    timeoutMs: 5_000,
+    timeoutMs,
   });
 }
 
@@ -164,6 +165,33 @@ describe("a three-party channel over the in-memory mesh", () => {
     bob.countersignProposals();
     expect((await payment).state.balances).toEqual([0n, 2n, 3n]);
     expect(alice.latest).toEqual(carol.latest);
+  });
+
+  it("an update one participant never signs is given up everywhere, and the channel goes on when it is back", async () => {
+    const mesh = memoryTransportMesh(3);
+    const ledger = new MemoryDepositLedger();
+    const alice = await member(0, mesh[0], ledger, undefined, 200);
+    const bob = rawMember(mesh[1]);
+    const carol = await member(2, mesh[2], ledger, undefined, 200);
+    bob.propose(1, prefundState(id, 3));
+    await settle();
+    ledger.credit(id, 0, 10n);
+    const funding = alice.fund(10n);
+    await settle();
+    bob.countersignProposals();
+    await funding;
+
+    // Bob goes silent: alice's payment cannot complete, and carol, who signed it, stops waiting too.
+    await expect(alice.pay(4n, 2)).rejects.toMatchObject({ code: "TIMEOUT" });
+    await carol.drain();
+    bob.inbox.length = 0;
+
+    const payment = alice.pay(3n, 2);
+    await settle();
+    bob.countersignProposals();
+    expect((await payment).state).toMatchObject({ version: 2n, balances: [7n, 0n, 3n] });
+    await settle();
+    expect(carol.latest).toEqual(alice.latest);
   });
 
   it("after a cooperative close none of the three signs again", async () => {
