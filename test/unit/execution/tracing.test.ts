@@ -2,25 +2,22 @@
  * debug_traceTransaction and debug_traceCall on a real chain and VM: geth's struct logger and
  * callTracer, fed by EthereumJS's events, over hand-assembled contracts.
  */
-import type { TypedTransaction } from "@ethereumjs/tx";
 import {
   type Address,
   bytesToHex,
   concat,
   encodeErrorResult,
   getAddress,
-  getContractAddress,
   type Hex,
   numberToHex,
   parseAbi,
 } from "viem";
 import { describe, expect, it } from "vitest";
-import { ChainApplication, type TransactionSource } from "../../../src/execution/application.js";
-import type { Blockchain } from "../../../src/execution/blockchain.js";
-import { Simulator } from "../../../src/execution/simulate.js";
+import type { Simulator } from "../../../src/execution/simulate.js";
 import type { CallFrame, StructLogTrace, Trace } from "../../../src/execution/tracing/index.js";
 import { COUNTER_INIT, INCREMENTED_TOPIC } from "./contracts.js";
-import { candidates, decoded, devKeys, openChain, signTx } from "./helpers.js";
+import { devKeys } from "./helpers.js";
+import { COUNTER, chainWithHistory } from "./history.js";
 
 /** Runtime that calls `target` with `op` (CALL, CALLCODE, DELEGATECALL or STATICCALL), all gas, no data. */
 function caller(op: "CALL" | "DELEGATECALL" | "STATICCALL", target: Address, value = 0n): Hex {
@@ -36,9 +33,6 @@ function reverter(reason: string): Hex {
   const length = numberToHex((data.length - 2) / 2, { size: 1 });
   return concat([`0x60${length.slice(2)}600c600039`, `0x60${length.slice(2)}6000fd`, data]);
 }
-
-/** Where block 1 deploys the counter. */
-const COUNTER = getContractAddress({ from: devKeys[0].address, nonce: 0n });
 
 /** The counter's runtime: SLOAD 0, +1, SSTORE 0, MSTORE, LOG1 Incremented, STOP. */
 const COUNTER_OPS = [
@@ -57,45 +51,6 @@ const COUNTER_OPS = [
   "LOG1",
   "STOP",
 ];
-
-/** Blocks 1 (deploy the counter) and 2 (call it, a transfer, call it again), each final. */
-async function chainWithHistory() {
-  const chain = await openChain();
-  const { common } = chain;
-  const txs = {
-    deploy: signTx(common, devKeys[0], { nonce: 0n, gasLimit: 200_000n, data: COUNTER_INIT }),
-    call1: undefined as unknown as TypedTransaction,
-    transfer: signTx(common, devKeys[2], { nonce: 0n, to: devKeys[3].address, value: 5n }),
-    call2: undefined as unknown as TypedTransaction,
-  };
-  const counter = COUNTER;
-  txs.call1 = signTx(common, devKeys[1], { nonce: 0n, to: counter, gasLimit: 60_000n });
-  txs.call2 = signTx(common, devKeys[1], { nonce: 1n, to: counter, gasLimit: 60_000n, type: 0 });
-  await finalize(chain, [[txs.deploy], [txs.call1, txs.transfer, txs.call2]]);
-  return { chain, counter, txs, simulator: new Simulator(chain) };
-}
-
-/** Proposes and finalizes one block per batch, in order, on a single validator's application. */
-async function finalize(chain: Blockchain, batches: TypedTransaction[][]): Promise<void> {
-  let next: TypedTransaction[] = [];
-  const pool: TransactionSource = {
-    candidates: () => candidates(next.map((tx) => decoded(chain.common, tx))),
-  };
-  const app = new ChainApplication(chain, pool, { now: () => 100n });
-  let parent = chain.genesisHash;
-  for (const [i, batch] of batches.entries()) {
-    next = batch;
-    const context = { view: i + 1, proposer: 0, parent, parentView: i };
-    const block = await app.propose(context);
-    next = [];
-    await app.finalized(block, context, {
-      view: i + 1,
-      digest: block.digest,
-      certificate: new Uint8Array([1]),
-    });
-    parent = block.digest;
-  }
-}
 
 const STRUCT = {
   tracer: "structLogs",
