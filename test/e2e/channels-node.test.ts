@@ -24,14 +24,11 @@ import {
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adjudicatorAbi, ChannelStatus } from "../../src/channels/abi.js";
-import { Channel } from "../../src/channels/channel.js";
-import { nativeCrypto, nativeSigner } from "../../src/channels/nativeCrypto.js";
-import { MemoryChannelStore } from "../../src/channels/store.js";
-import { memoryTransportMesh } from "../../src/channels/transport.js";
 import type { ChannelParams } from "../../src/channels/types.js";
 import { ViemAdjudicator } from "../../src/channels/viemAdjudicator.js";
 import { ChannelWatcher } from "../../src/channels/watcher.js";
 import { CHAIN_ID, DEV_KEYS, type RunningNode, startSingleNode } from "../compat/helpers/single-node.js";
+import { meshMembers, meshPair } from "../unit/channels/mesh.js";
 
 const [ALICE_KEY] = DEV_KEYS;
 const DEPLOYER = mnemonicToAccount("test test test test test test test test test test test junk", {
@@ -78,38 +75,9 @@ function channelParams(challengePeriod: bigint, size = 2): ChannelParams {
   };
 }
 
-/** One Channel per participant, over one in-memory mesh, each with its own wallet on the node. */
-async function members(params: ChannelParams) {
-  const domain = { chainId: chain.id, adjudicator: adjudicatorAddress };
-  const crypto = nativeCrypto(domain);
-  const mesh = memoryTransportMesh(params.participants.length);
-  const adjudicators = mesh.map((_, i) => adjudicatorFor(DEV_KEYS[i]));
-  const channels = await Promise.all(
-    mesh.map((transport, me) =>
-      Channel.create({
-        params,
-        domain,
-        crypto,
-        window: 64,
-        me,
-        signer: nativeSigner(DEV_KEYS[me]),
-        transport,
-        store: new MemoryChannelStore(),
-        adjudicator: adjudicators[me],
-      }),
-    ),
-  );
-  return { channels, adjudicators };
-}
-
-async function parties(params: ChannelParams) {
-  const { channels, adjudicators } = await members(params);
-  return {
-    alice: channels[0],
-    bob: channels[1],
-    adjudicators: { alice: adjudicators[0], bob: adjudicators[1] },
-  };
-}
+const domainNow = () => ({ chainId: chain.id, adjudicator: adjudicatorAddress });
+const members = (params: ChannelParams) => meshMembers(params, domainNow(), DEV_KEYS, adjudicatorFor);
+const parties = (params: ChannelParams) => meshPair(params, domainNow(), DEV_KEYS, adjudicatorFor);
 
 async function gasOf(name: string, hash: Hash): Promise<bigint> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });

@@ -18,15 +18,13 @@ import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adjudicatorArtifact } from "../../../scripts/lib/adjudicatorArtifact.js";
 import { ChannelStatus } from "../../../src/channels/abi.js";
-import { Channel } from "../../../src/channels/channel.js";
-import { nativeCrypto, nativeSigner } from "../../../src/channels/nativeCrypto.js";
-import { MemoryChannelStore } from "../../../src/channels/store.js";
-import { memoryTransportMesh } from "../../../src/channels/transport.js";
+import type { Channel } from "../../../src/channels/channel.js";
 import type { ChannelParams } from "../../../src/channels/types.js";
 import { ViemAdjudicator } from "../../../src/channels/viemAdjudicator.js";
 import { ChannelWatcher } from "../../../src/channels/watcher.js";
 import { type Anvil, startAnvil } from "./anvil.js";
 import { CHAIN_ID, DEV_KEYS, USDC } from "./fixtures.js";
+import { meshMembers, meshPair } from "./mesh.js";
 
 /**
  * CHANNELS_RPC_URL runs the same flows against a running node (e.g. Kairos' devnet, with funded dev
@@ -68,38 +66,9 @@ function channelParams(size = 2): ChannelParams {
   };
 }
 
-/** One Channel per participant of `params` (dev key i is participant i), over one in-memory mesh. */
-async function members(params: ChannelParams) {
-  const domain = { chainId: chain.id, adjudicator: adjudicatorAddress };
-  const crypto = nativeCrypto(domain);
-  const mesh = memoryTransportMesh(params.participants.length);
-  const adjudicators = mesh.map((_, i) => adjudicatorFor(DEV_KEYS[i]));
-  const channels = await Promise.all(
-    mesh.map((transport, me) =>
-      Channel.create({
-        params,
-        domain,
-        crypto,
-        window: 64,
-        me,
-        signer: nativeSigner(DEV_KEYS[me]),
-        transport,
-        store: new MemoryChannelStore(),
-        adjudicator: adjudicators[me],
-      }),
-    ),
-  );
-  return { channels, adjudicators };
-}
-
-async function parties(params: ChannelParams) {
-  const { channels, adjudicators } = await members(params);
-  return {
-    alice: channels[0],
-    bob: channels[1],
-    adjudicators: { alice: adjudicators[0], bob: adjudicators[1] },
-  };
-}
+const domainNow = () => ({ chainId: chain.id, adjudicator: adjudicatorAddress });
+const members = (params: ChannelParams) => meshMembers(params, domainNow(), DEV_KEYS, adjudicatorFor);
+const parties = (params: ChannelParams) => meshPair(params, domainNow(), DEV_KEYS, adjudicatorFor);
 
 /** Resolves with the first stale challenge `watcher` answers for `channel`. */
 function answered(adjudicator: ViemAdjudicator, channel: Channel) {
