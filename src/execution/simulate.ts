@@ -1,6 +1,8 @@
 /**
  * Running a message against a final block's state without a transaction: eth_call, eth_estimateGas
- * and eth_createAccessList, with geth-style state overrides and a gas cap. Nothing is ever committed.
+ * eth_createAccessList and debug_traceCall, with geth-style state overrides and a gas cap. Nothing is
+ * ever committed: each run writes into an overlay over the block's shared read view (overlay-state.ts).
+ * VMs are pooled and reused across calls and blocks, since building one costs more than a call.
  */
 import type { Block } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
