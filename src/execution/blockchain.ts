@@ -14,6 +14,7 @@ import { createKairosCommon } from "./chain.js";
 import { type Genesis, genesisBlock, totalSupply, writeGenesisState } from "./genesis.js";
 import { type BlockLogs, type ChainLog, type LogFilter, LogIndex } from "./log-index.js";
 import { decodeStoredReceipts, type ExecutionReceipt, encodeStoredReceipts } from "./receipts.js";
+import { sharedCommon } from "./shared-common.js";
 import { createUsdcPrecompile } from "./usdc-precompile.js";
 
 export class GenesisMismatchError extends Error {
@@ -213,7 +214,10 @@ export class Blockchain {
     hash: Hex,
   ): Promise<Block | undefined> {
     const encoded = await storage.blocks.byHash(hash);
-    return encoded === undefined ? undefined : createBlockFromRLP(encoded, { common, setHardfork: false });
+    // One shared Common for the header and every transaction instead of a copy each (shared-common.ts).
+    return encoded === undefined
+      ? undefined
+      : createBlockFromRLP(encoded, { common: sharedCommon(common), setHardfork: false });
   }
 }
 

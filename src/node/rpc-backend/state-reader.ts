@@ -1,20 +1,40 @@
 /** StateReader over the world state at a final block's state root (historical reads included). */
-import { createAddressFromString } from "@ethereumjs/util";
+import { type Account, createAddressFromString } from "@ethereumjs/util";
 import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, padHex } from "viem";
 import type { Blockchain } from "../../execution/blockchain.js";
 import type { AccountProof, BlockId, StateReader } from "../../rpc/index.js";
 
+/** How many accounts the reader keeps for the block it last read at. */
+const ACCOUNTS_KEPT = 50_000;
+
 export class WorldStateReader implements StateReader {
+  /**
+   * Accounts read at the last block asked for (the head, nearly always). A final block's state never
+   * changes, so a balance or nonce read again at the same block is a map lookup instead of a block
+   * lookup, a state view and a trie read; asking at another block starts the map afresh.
+   */
+  private accounts: { hash: Hash; byAddress: Map<string, Account | undefined> } | undefined;
+
   constructor(private readonly chain: Blockchain) {}
 
   async balance(address: Address, at: BlockId): Promise<bigint> {
-    const state = await this.stateAt(at);
-    return (await state.getAccount(createAddressFromString(address)))?.balance ?? 0n;
+    return (await this.account(address, at))?.balance ?? 0n;
   }
 
   async nonce(address: Address, at: BlockId): Promise<bigint> {
+    return (await this.account(address, at))?.nonce ?? 0n;
+  }
+
+  private async account(address: Address, at: BlockId): Promise<Account | undefined> {
+    const key = address.toLowerCase();
+    if (this.accounts?.hash !== at.hash) this.accounts = { hash: at.hash, byAddress: new Map() };
+    const kept = this.accounts;
+    if (kept.byAddress.has(key)) return kept.byAddress.get(key);
     const state = await this.stateAt(at);
-    return (await state.getAccount(createAddressFromString(address)))?.nonce ?? 0n;
+    const account = await state.getAccount(createAddressFromString(address));
+    if (kept.byAddress.size >= ACCOUNTS_KEPT) kept.byAddress.clear();
+    kept.byAddress.set(key, account);
+    return account;
   }
 
   async code(address: Address, at: BlockId): Promise<Hex> {
