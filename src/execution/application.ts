@@ -16,7 +16,7 @@ import type {
   VerifyResult,
 } from "../consensus/application.js";
 import { BlockBuilder, type CandidateTransactions, type RejectedTransaction } from "./block-builder.js";
-import { BlockExecutor } from "./block-executor.js";
+import { BlockExecutor, type BlockSenders } from "./block-executor.js";
 import type { Blockchain, ExecutedBlockRecord } from "./blockchain.js";
 import { BlockMismatchError, UnknownBlockError } from "./errors.js";
 import { decodeExtraData } from "./extra-data.js";
@@ -40,6 +40,8 @@ export interface ChainApplicationOptions {
   /** How far ahead of our clock a proposer's timestamp may be. */
   maxClockDriftSeconds?: bigint;
   listeners?: FinalityListener[];
+  /** Batch sender recovery for blocks to verify, sharing the mempool's cache. */
+  senders?: BlockSenders;
 }
 
 export class ChainApplication implements Application {
@@ -55,7 +57,7 @@ export class ChainApplication implements Application {
     options: ChainApplicationOptions = {},
   ) {
     this.builder = new BlockBuilder(chain.context, chain.genesis.feeParams);
-    this.executor = new BlockExecutor(chain.context, chain.genesis.feeParams);
+    this.executor = new BlockExecutor(chain.context, chain.genesis.feeParams, options.senders);
     this.now = options.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
     this.maxDrift = options.maxClockDriftSeconds ?? 15n;
     this.listeners = options.listeners ?? [];

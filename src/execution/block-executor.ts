@@ -3,7 +3,8 @@
  * it, naming the field, if anything differs from what the proposer sealed.
  */
 import { type Block, type BlockHeader, createBlockFromRLP } from "@ethereumjs/block";
-import type { Address } from "@ethereumjs/util";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { type Address, createAddressFromString } from "@ethereumjs/util";
 import { bytesToHex, type Hex } from "viem";
 import { BlockExecution, type ExecutionContext } from "./block-execution.js";
 import { type BlockField, BlockMismatchError, InvalidTransactionError } from "./errors.js";
@@ -27,10 +28,22 @@ export interface ExecutedBlock {
   receipts: ExecutionReceipt[];
 }
 
+/**
+ * Recovers the senders of a block's transactions at once, in order: those the mempool already
+ * recovered come from its cache, the rest in one batch (crypto/senderRecovery.ts).
+ */
+export interface BlockSenders {
+  recoverMany(
+    txs: readonly TypedTransaction[],
+  ): Promise<({ ok: true; sender: { address: Hex } } | { ok: false; error: Error })[]>;
+}
+
 export class BlockExecutor {
   constructor(
     private readonly context: ExecutionContext,
     private readonly feeParams: FeeParams,
+    /** Without it, each sender is recovered on this thread as the transaction runs. */
+    private readonly senders?: BlockSenders,
   ) {}
 
   decode(payload: Uint8Array): Block {
@@ -50,18 +63,19 @@ export class BlockExecutor {
     );
     compare("transactionsRoot", bytesToHex(transactionsRoot), bytesToHex(header.transactionsTrie));
 
+    // Every signature first (in a batch, cached ones free), then execution in order.
+    const senders = await this.recoverSenders(block.transactions);
     const execution = await BlockExecution.begin(this.context, parent.stateRoot, header.toJSON());
     for (const [index, tx] of block.transactions.entries()) {
-      let decoded: DecodedTransaction;
-      try {
-        decoded = { tx, sender: tx.getSenderAddress(), hash: bytesToHex(tx.hash()) };
-      } catch (error) {
+      const sender = senders[index];
+      if (!sender.ok) {
         throw new BlockMismatchError(
           "transactions",
           `a valid signature at index ${index}`,
-          (error as Error).message,
+          sender.error.message,
         );
       }
+      const decoded: DecodedTransaction = { tx, sender: sender.address, hash: bytesToHex(tx.hash()) };
       try {
         await execution.apply(decoded);
       } catch (error) {
@@ -79,6 +93,23 @@ export class BlockExecutor {
     compare("logsBloom", bytesToHex(header.logsBloom), bytesToHex(outcome.logsBloom));
     compare("stateRoot", bytesToHex(header.stateRoot), bytesToHex(outcome.stateRoot));
     return { block, receipts: execution.executed.map((e) => e.receipt) };
+  }
+
+  private async recoverSenders(
+    txs: readonly TypedTransaction[],
+  ): Promise<({ ok: true; address: Address } | { ok: false; error: Error })[]> {
+    if (this.senders === undefined) {
+      return txs.map((tx) => {
+        try {
+          return { ok: true, address: tx.getSenderAddress() };
+        } catch (error) {
+          return { ok: false, error: error as Error };
+        }
+      });
+    }
+    return (await this.senders.recoverMany(txs)).map((result) =>
+      result.ok ? { ok: true, address: createAddressFromString(result.sender.address) } : result,
+    );
   }
 
   private checkHeader(header: BlockHeader, parent: BlockHeader, expected: ExpectedContext): void {

@@ -24,6 +24,7 @@ import { ChainApplication } from "../execution/application.js";
 import { Blockchain, type ExecutedBlockRecord } from "../execution/blockchain.js";
 import { nextBaseFee } from "../execution/fees.js";
 import type { Genesis } from "../execution/genesis.js";
+import { sharedCommon } from "../execution/shared-common.js";
 import { TxPool } from "../mempool/index.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { ConsensusChannel } from "../p2p/consensus-channel.js";
@@ -175,7 +176,8 @@ export class ValidatorNode {
           // A quarter of the view: the block must still travel and be verified by everyone in time.
           candidates: (parent) => candidatesOnParent(pool, chain, parent, config.consensus.viewTimeoutMs / 4),
         },
-        { listeners: [{ blockFinalized: (record) => onFinal(record) }] },
+        // Blocks to verify reuse the senders the pool recovered on entry.
+        { listeners: [{ blockFinalized: (record) => onFinal(record) }], senders: recovery },
       );
       const application = new PacedApplication(
         trace?.application(chainApplication, "chain") ?? chainApplication,
@@ -300,7 +302,7 @@ export class ValidatorNode {
       const txGossip = new TxGossip(host, {
         validate: async (raw) => {
           try {
-            await pool.add(createTxFromRLP(raw, { common: chain.common }) as never);
+            await pool.add(createTxFromRLP(raw, { common: sharedCommon(chain.common) }) as never);
             return "accept";
           } catch {
             return "ignore";
@@ -371,7 +373,7 @@ export class ValidatorNode {
 
   /** Submit a raw transaction as this node's RPC would: into the pool, then gossiped. */
   async submit(raw: Uint8Array): Promise<`0x${string}`> {
-    const tx = createTxFromRLP(raw, { common: this.chain.common });
+    const tx = createTxFromRLP(raw, { common: sharedCommon(this.chain.common) });
     const pooled = await this.pool.add(tx as never, { local: true });
     this.txGossip.publish(raw).catch(() => {});
     return pooled.hash;
