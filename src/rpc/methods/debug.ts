@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { TracerConfig } from "../backend.js";
 import { resolveBlockId } from "../block-tag.js";
-import { InvalidParamsError } from "../errors.js";
+import { ErrorCode, InvalidParamsError, RpcError } from "../errors.js";
 import { formatTrace } from "../format.js";
 import { defineMethod } from "../method.js";
 import { blockTag, callMessage, hash, LATEST, stateOverrides } from "../params.js";
@@ -60,7 +60,8 @@ export const debugMethods = [
         budget.signal,
         rpc.executionTimeoutMs,
       );
-      if (trace === undefined) throw new InvalidParamsError(`transaction ${txHash} not found`);
+      // geth's answer for a hash no final block holds.
+      if (trace === undefined) throw new RpcError(ErrorCode.server, "transaction not found");
       return formatTrace(trace);
     },
   ),

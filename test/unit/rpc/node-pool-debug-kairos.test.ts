@@ -101,6 +101,11 @@ describe("debug", () => {
     expect(trace).toMatchObject({ type: "CALL", from: ALICE, to: BOB, value: "0x9" });
     expect(await h.result("debug_getRawTransaction", [hash])).toMatch(/^0x02/);
     expect(await h.result("debug_getRawTransaction", [`0x${"33".repeat(32)}`])).toBeNull();
+    const unknown = await h.call("debug_traceTransaction", [
+      `0x${"33".repeat(32)}`,
+      { tracer: "callTracer" },
+    ]);
+    expect(unknown.error).toMatchObject({ code: -32000, message: "transaction not found" });
   });
 
   it("refuses tracers it does not have", async () => {
