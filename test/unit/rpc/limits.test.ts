@@ -42,6 +42,32 @@ describe("size limits", () => {
     expect((await h.call("eth_chainId")).result).toBe("0x1b5f");
   });
 
+  it("reads a body sent in chunks, and refuses one that grows past the limit without a length", async () => {
+    h = await startHarness({ maxRequestBytes: 1024 });
+    const chunked = (parts: string[]) =>
+      fetch(h!.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: new ReadableStream({
+          start(controller) {
+            for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+    const small = await chunked(['{"jsonrpc":"2.0",', '"id":7,"method":', '"eth_chainId"}']);
+    expect(await small.json()).toEqual({ jsonrpc: "2.0", id: 7, result: "0x1b5f" });
+    const large = await chunked([
+      '{"jsonrpc":"2.0","id":1,',
+      `"params":["${"x".repeat(800)}`,
+      `${"y".repeat(800)}"]}`,
+    ]);
+    expect(large.status).toBe(413);
+    expect((await large.json()).error.code).toBe(-32600);
+    expect((await h.call("eth_chainId")).result).toBe("0x1b5f");
+  });
+
   it("replaces a response above the limit with -32005", async () => {
     h = await startHarness({ maxResponseBytes: 2_000 });
     h.backend.addBlock(Array.from({ length: 20 }, () => ({ value: 1n })));
