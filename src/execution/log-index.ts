@@ -174,7 +174,7 @@ class LogMatcher {
 }
 
 /** How many logs (plus one per block) the decoded-record cache holds. */
-const CACHED_WEIGHT = 200_000;
+const CACHED_WEIGHT = 50_000;
 
 export class LogIndex {
   /** Decoded records by block number, oldest first (evicted first). */

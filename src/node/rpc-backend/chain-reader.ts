@@ -48,24 +48,20 @@ export class BlockchainChainReader implements ChainReader {
     );
   }
 
-  async headerByNumber(number: bigint): Promise<ChainHeader | undefined> {
-    const block = await this.chain.finalBlockAt(number);
-    return block === undefined ? undefined : chainHeader(block);
+  headerByNumber(number: bigint): Promise<ChainHeader | undefined> {
+    return this.chain.finalBlockAt(number).then(ifFound(chainHeader));
   }
 
-  async headerByHash(hash: Hash): Promise<ChainHeader | undefined> {
-    const block = await this.chain.finalBlock(hash);
-    return block === undefined ? undefined : chainHeader(block);
+  headerByHash(hash: Hash): Promise<ChainHeader | undefined> {
+    return this.chain.finalBlock(hash).then(ifFound(chainHeader));
   }
 
-  async blockByNumber(number: bigint): Promise<ChainBlock | undefined> {
-    const block = await this.chain.finalBlockAt(number);
-    return block === undefined ? undefined : chainBlock(block);
+  blockByNumber(number: bigint): Promise<ChainBlock | undefined> {
+    return this.chain.finalBlockAt(number).then(ifFound(chainBlock));
   }
 
-  async blockByHash(hash: Hash): Promise<ChainBlock | undefined> {
-    const block = await this.chain.finalBlock(hash);
-    return block === undefined ? undefined : chainBlock(block);
+  blockByHash(hash: Hash): Promise<ChainBlock | undefined> {
+    return this.chain.finalBlock(hash).then(ifFound(chainBlock));
   }
 
   async transaction(hash: Hash): Promise<IncludedTransaction | undefined> {
@@ -114,5 +110,11 @@ export class BlockchainChainReader implements ChainReader {
     return block === undefined ? undefined : { block, index: location.index };
   }
 }
+
+/** `convert` applied to a block that was found. */
+const ifFound =
+  <T>(convert: (block: Block) => T) =>
+  (block: Block | undefined): T | undefined =>
+    block === undefined ? undefined : convert(block);
 
 const idOf = (block: Block): BlockId => ({ number: block.header.number, hash: bytesToHex(block.hash()) });
