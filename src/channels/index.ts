@@ -1,6 +1,7 @@
 /** The state-channel SDK's public surface (see README.md here). */
 export { adjudicatorAbi, ChannelStatus } from "./abi.js";
 export type { Adjudicator, ChallengedEvent, ChallengeInfo, DepositLedger } from "./adjudicator.js";
+export { decodeBatch, encodeBatch } from "./binaryCodec.js";
 export { Channel, type ChannelOptions } from "./channel.js";
 export { channelId, checkParams, MAX_CHALLENGE_PERIOD, MAX_PARTICIPANTS } from "./channelId.js";
 export {
@@ -28,7 +29,7 @@ export {
   prefundState,
 } from "./state.js";
 export { type ChannelRecord, type ChannelStore, CoalescingWriter, MemoryChannelStore } from "./store.js";
-export { type ChannelTransport, memoryTransportPair } from "./transport.js";
+export { type ChannelTransport, memoryTransportMesh, memoryTransportPair } from "./transport.js";
 export {
   hashState,
   recoverStateSigner,
