@@ -5,9 +5,10 @@
  *
  *   npx tsx bench/channels.ts [--updates 20000] [--window 16] [--only 1|2] [--repeat 3]
  *
- * Prints the native primitives' speed on this machine, then updates/s and pay() latency for one
- * thread (both parties, in-memory transport) and two threads (payee in a worker, MessagePort), with
- * and without LevelDB persistence.
+ * Prints the native primitives' CPU cost, then for one thread (both parties, in-memory transport) and
+ * two threads (payee in a worker, MessagePort), with and without LevelDB persistence: updates/s,
+ * each thread's CPU time per update (process.threadCpuUsage: the load-independent cost) and pay()
+ * latency.
  */
 import { cpus, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
