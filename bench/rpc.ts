@@ -379,11 +379,28 @@ interface Load {
   seconds: number;
   /** Median request latency under the load, ms. */
   p50: number;
+  /** CPU time the server process spent per request, µs (all its threads; NaN off Linux). */
+  cpuPerCall: number;
   firstError?: string;
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used, ms, from /proc. The machine is shared and
+ * noisy: a server's CPU per call is a steadier figure than its rate, which other processes move.
+ */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** `concurrency` workers, each with one request in flight, for `seconds` (or until `bodies` run out). */
-async function load(url: string, next: () => string | undefined, seconds: number): Promise<Load> {
+async function load(server: Server, next: () => string | undefined, seconds: number): Promise<Load> {
+  const url = server.url;
+  const cpuBefore = cpuMs(server.child.pid);
   const started = performance.now();
   const deadline = started + seconds * 1_000;
   let requests = 0;
@@ -408,7 +425,8 @@ async function load(url: string, next: () => string | undefined, seconds: number
   await Promise.all(Array.from({ length: concurrency }, worker));
   latencies.sort((a, b) => a - b);
   const p50 = latencies[Math.floor(latencies.length / 2)] ?? 0;
-  return { requests, errors, seconds: (performance.now() - started) / 1_000, p50, firstError };
+  const cpuPerCall = ((cpuMs(server.child.pid) - cpuBefore) * 1000) / requests;
+  return { requests, errors, seconds: (performance.now() - started) / 1_000, p50, cpuPerCall, firstError };
 }
 
 function repeat(body: string): () => string {
@@ -424,6 +442,8 @@ interface Row {
   anvil: number;
   kairosP50: number;
   anvilP50: number;
+  kairosCpu: number;
+  anvilCpu: number;
   note: string;
 }
 
@@ -489,18 +509,13 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     for (const read of reads.filter((r) => only.has(r.key))) {
-      const figures: Record<string, { rate: number; p50: number; errors: number; firstError?: string }> = {};
+      const figures: Record<string, Load & { rate: number }> = {};
       for (const server of servers) {
         const p = prepared.get(server) as Prepared;
         const warm = repeat(read.body(p));
-        await load(server.url, warm, 0.5);
-        const result = await load(server.url, repeat(read.body(p)), seconds);
-        figures[server.kind] = {
-          rate: result.requests / result.seconds,
-          p50: result.p50,
-          errors: result.errors,
-          firstError: result.firstError,
-        };
+        await load(server, warm, 0.5);
+        const result = await load(server, repeat(read.body(p)), seconds);
+        figures[server.kind] = { ...result, rate: result.requests / result.seconds };
       }
       const errs = servers
         .filter((s) => (figures[s.kind]?.errors ?? 0) > 0)
@@ -512,24 +527,21 @@ async function main(): Promise<void> {
         anvil: figures.anvil?.rate ?? 0,
         kairosP50: figures.kairos?.p50 ?? 0,
         anvilP50: figures.anvil?.p50 ?? 0,
+        kairosCpu: figures.kairos?.cpuPerCall ?? Number.NaN,
+        anvilCpu: figures.anvil?.cpuPerCall ?? Number.NaN,
         note: errs.join("; "),
       });
     }
 
     // Acceptance: every pre-signed transfer offered once, as fast as the server takes them.
-    const accept: Record<string, { rate: number; p50: number; share: number; firstError?: string }> = {};
+    const accept: Record<string, Load & { rate: number; share: number }> = {};
     for (const server of only.has("send") ? servers : []) {
       const p = prepared.get(server) as Prepared;
       const bodies = presignTransfers(p.senders, perSender);
       let next = 0;
-      const result = await load(server.url, () => bodies[next++], 600);
+      const result = await load(server, () => bodies[next++], 600);
       const accepted = result.requests - result.errors;
-      accept[server.kind] = {
-        rate: accepted / result.seconds,
-        p50: result.p50,
-        share: accepted / bodies.length,
-        firstError: result.firstError,
-      };
+      accept[server.kind] = { ...result, rate: accepted / result.seconds, share: accepted / bodies.length };
     }
     if (only.has("send"))
       rows.push({
@@ -539,6 +551,8 @@ async function main(): Promise<void> {
         anvil: accept.anvil?.rate ?? 0,
         kairosP50: accept.kairos?.p50 ?? 0,
         anvilP50: accept.anvil?.p50 ?? 0,
+        kairosCpu: accept.kairos?.cpuPerCall ?? Number.NaN,
+        anvilCpu: accept.anvil?.cpuPerCall ?? Number.NaN,
         note: `accepted ${(100 * (accept.kairos?.share ?? 0)).toFixed(1)}% vs ${(100 * (accept.anvil?.share ?? 0)).toFixed(1)}%${
           accept.kairos?.firstError ? `; kairos: ${accept.kairos.firstError}` : ""
         }${accept.anvil?.firstError ? `; anvil: ${accept.anvil.firstError}` : ""}`,
@@ -549,12 +563,15 @@ async function main(): Promise<void> {
       `\nJSON-RPC throughput, concurrency ${concurrency}, ${seconds} s per read method; ` +
         `${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, load ${load1?.toFixed(2)} / ${load5?.toFixed(2)}`,
     );
-    console.log("| method | unit | Kairos | anvil | Kairos / anvil | p50 ms Kairos / anvil | note |");
-    console.log("|---|---|---:|---:|---:|---:|---|");
+    console.log(
+      "| method | unit | Kairos | anvil | Kairos / anvil | p50 ms Kairos / anvil | server CPU µs per call Kairos / anvil | note |",
+    );
+    console.log("|---|---|---:|---:|---:|---:|---:|---|");
     for (const row of rows) {
       console.log(
         `| ${row.what} | ${row.unit} | ${rate(row.kairos)} | ${rate(row.anvil)} | ` +
-          `${(row.kairos / row.anvil).toFixed(3)} | ${row.kairosP50.toFixed(1)} / ${row.anvilP50.toFixed(1)} | ${row.note} |`,
+          `${(row.kairos / row.anvil).toFixed(3)} | ${row.kairosP50.toFixed(1)} / ${row.anvilP50.toFixed(1)} | ` +
+          `${row.kairosCpu.toFixed(0)} / ${row.anvilCpu.toFixed(0)} | ${row.note} |`,
       );
     }
   } finally {
