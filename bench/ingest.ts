@@ -5,10 +5,12 @@
  * ID, so the very same raw bytes go to both). Workloads: plain USDC transfers and ERC-20 transfers of
  * one token deployed on both, from many senders funded by the dev accounts.
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Address, Hex } from "viem";
 import { TestDevnet } from "../test/e2e/helpers/devnet.js";
 import { startAnvil } from "./ingest/anvil.js";
+import { childPids, cpuSeconds } from "./ingest/cpu.js";
 import { measureThroughput, type RunResult } from "./ingest/measure.js";
 import { tokenDeployment, transferCall } from "./ingest/token.js";
 import {
@@ -101,13 +103,21 @@ function workload(
   return txs;
 }
 
-interface Row {
-  target: string;
-  plain?: RunResult;
-  erc20?: RunResult;
+interface Measured extends RunResult {
+  /** CPU the server spent per landed transaction, from the first send to the last block read. */
+  serverCpuMsPerTx: number;
 }
 
-async function runOn(target: string, url: string): Promise<Row> {
+interface Row {
+  target: string;
+  plain?: Measured;
+  erc20?: Measured;
+}
+
+/** CPU seconds the server under test has used so far. */
+type ServerCpu = () => number;
+
+async function runOn(target: string, url: string, serverCpu: ServerCpu): Promise<Row> {
   const token = await prepare(url);
   // Pre-signed before the clock starts; the token lands at the same address on both chains.
   const plain = workload(TRANSFERS, 0, (s, i, nonce) =>
@@ -117,9 +127,14 @@ async function runOn(target: string, url: string): Promise<Row> {
     signer.sign(s, { nonce, to: token, data: transferCall(recipient(i), 1n), gasLimit: 65_000n, ...FEES }),
   );
   const row: Row = { target };
-  row.plain = await measureThroughput(url, plain);
+  const measured = async (txs: SignedTx[]) => {
+    const cpu = serverCpu();
+    const result = await measureThroughput(url, txs);
+    return { ...result, serverCpuMsPerTx: ((serverCpu() - cpu) * 1000) / result.count };
+  };
+  row.plain = await measured(plain);
   console.error(`${target} plain: ${JSON.stringify(row.plain)}`);
-  row.erc20 = await measureThroughput(url, erc20);
+  row.erc20 = await measured(erc20);
   console.error(`${target} erc20: ${JSON.stringify(row.erc20)}`);
   return row;
 }
@@ -130,7 +145,8 @@ async function kairos(): Promise<Row> {
   try {
     await devnet.waitForHeight(1, [0]);
     const url = `http://127.0.0.1:${devnet.ports.rpc}`;
-    return await runOn("kairos n=1", url);
+    const [validator] = childPids();
+    return await runOn("kairos n=1", url, () => cpuSeconds(validator));
   } finally {
     await devnet.stop();
   }
@@ -141,17 +157,22 @@ async function anvil(): Promise<Row> {
   try {
     const chainId = await rpcCall<Hex>(node.url, "eth_chainId");
     if (BigInt(chainId) !== KAIROS_CHAIN_ID) throw new Error(`anvil chain id ${chainId}`);
-    return await runOn("anvil --block-time 1", node.url);
+    return await runOn("anvil --block-time 1", node.url, () => cpuSeconds(node.pid));
   } finally {
     await node.stop();
   }
 }
 
-const fmt = (r: RunResult | undefined) =>
+const fmt = (r: Measured | undefined) =>
   r
-    ? `${r.txPerSecond.toFixed(0)} tx/s (${r.count} in ${r.seconds.toFixed(1)} s; p50 ${r.p50Ms.toFixed(0)} ms, p90 ${r.p90Ms.toFixed(0)} ms; ${r.refused} refused)`
+    ? `${r.txPerSecond.toFixed(0)} tx/s (${r.count} in ${r.seconds.toFixed(1)} s; p50 ${r.p50Ms.toFixed(0)} ms, p90 ${r.p90Ms.toFixed(0)} ms; ${r.refused} refused; server CPU ${r.serverCpuMsPerTx.toFixed(2)} ms/tx)`
     : "—";
 
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 const rows: Row[] = [];
 if (values.only !== "anvil") rows.push(await kairos());
 if (values.only !== "kairos") rows.push(await anvil());
