@@ -70,11 +70,6 @@ export class BlsBatcher {
     });
   }
 
-  /** Verify every open batch now. */
-  flushAll(): void {
-    for (const key of [...this.open.keys()]) this.flush(key);
-  }
-
   private startTimer(key: string): () => void {
     if (this.windowMs > 0) {
       const timer = setTimeout(() => this.flush(key), this.windowMs);
