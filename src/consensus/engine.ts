@@ -144,6 +144,11 @@ export class ConsensusEngine {
    * for the next block must not wait for the previous block's commit.
    */
   private finalizing: Promise<void> = Promise.resolve();
+  /**
+   * Certificates are stored on a chain of their own too. Unlike what this validator signs, a
+   * certificate lost in a crash breaks no promise: it is proof anyone can fetch again from peers.
+   */
+  private certificateWrites: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: EngineOptions,
@@ -184,14 +189,16 @@ export class ConsensusEngine {
     this.timer = undefined;
   }
 
-  /** Resolves when no event is queued or being handled and no block is being finalized. */
+  /** Resolves when no event is queued or being handled, no block is being finalized and no write is pending. */
   async idle(): Promise<void> {
     for (;;) {
       const finalizing = this.finalizing;
-      await finalizing;
+      const certificateWrites = this.certificateWrites;
+      await Promise.all([finalizing, certificateWrites]);
       if (this.running || this.queue.length > 0)
         await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      if (!this.running && this.queue.length === 0 && this.finalizing === finalizing) return;
+      const settled = this.finalizing === finalizing && this.certificateWrites === certificateWrites;
+      if (!this.running && this.queue.length === 0 && settled) return;
     }
   }
 
@@ -423,17 +430,13 @@ export class ConsensusEngine {
         return;
       case "certificate":
         this.rememberCertificate(action.certificate);
-        await store.saveCertificate(action.certificate);
+        this.certificateWrites = this.besides(this.certificateWrites, () =>
+          store.saveCertificate(action.certificate),
+        );
         this.emit({ type: "certificate", certificate: action.certificate });
         return;
       case "finalize":
-        this.finalizing = this.finalizing
-          .then(() => this.finalize(action))
-          .catch((error: unknown) => {
-            if (this.stopped) return;
-            this.emit({ type: "error", error: error instanceof Error ? error : new Error(String(error)) });
-            this.stop();
-          });
+        this.finalizing = this.besides(this.finalizing, () => this.finalize(action));
         return;
       case "fetchBlock":
         network.fetch({ type: "block", digest: action.digest, since: this.finalized().view });
@@ -445,6 +448,15 @@ export class ConsensusEngine {
         this.emit({ type: "fault", fault: action.fault });
         return;
     }
+  }
+
+  /** Runs `work` after `chain`, beside the event loop; a failure stops the engine as one inside it would. */
+  private besides(chain: Promise<void>, work: () => Promise<void>): Promise<void> {
+    return chain.then(work).catch((error: unknown) => {
+      if (this.stopped) return;
+      this.emit({ type: "error", error: error instanceof Error ? error : new Error(String(error)) });
+      this.stop();
+    });
   }
 
   /** Commit one final block (in order: the finalizing chain runs one at a time), then record it. */
