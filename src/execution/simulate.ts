@@ -23,6 +23,7 @@ import {
 } from "viem";
 import { EIP7825_MAX_TX_GAS } from "./block-execution.js";
 import type { Blockchain } from "./blockchain.js";
+import { enableJumpAnalysisCache } from "./jump-analysis-cache.js";
 import { OverlayState } from "./overlay-state.js";
 import { createTracer, listen, type Trace, type TraceConfig } from "./tracing/index.js";
 import { traceTransaction } from "./tracing/replay.js";
@@ -248,6 +249,7 @@ class SimulationSession {
       evmOpts: { customPrecompiles: chain.context.precompiles },
     });
     trackCallers(vm.evm);
+    await enableJumpAnalysisCache(vm.evm);
     return new SimulationSession(txRules, vm, state, base);
   }
 

@@ -2,9 +2,11 @@
  * eth_call, eth_estimateGas and eth_createAccessList on pooled VMs over an overlay state: each call sees
  * exactly the block's state plus its overrides, warm what a transaction finds warm, and leaves nothing.
  */
+import { createEVM } from "@ethereumjs/evm";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { type Address, bytesToHex, type Hex, hexToBigInt, padHex } from "viem";
 import { describe, expect, it } from "vitest";
+import { enableJumpAnalysisCache } from "../../../src/execution/jump-analysis-cache.js";
 import { type CallMessage, intrinsicGas, transactionRules } from "../../../src/execution/simulate.js";
 import { devKeys } from "./helpers.js";
 import { COUNTER, chainWithHistory } from "./history.js";
@@ -121,5 +123,9 @@ describe("simulator", () => {
       );
       expect(intrinsicGas(rules, message)).toBe(tx.getIntrinsicGas());
     }
+  });
+
+  it("can remember code analyses: the EthereumJS method it wraps is still there", async () => {
+    expect(await enableJumpAnalysisCache(await createEVM())).toBe(true);
   });
 });
