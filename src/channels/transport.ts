@@ -16,7 +16,8 @@ export interface ChannelTransport {
 /**
  * `n` connected in-process endpoints, one per participant: what one sends reaches every other one.
  * Messages are delivered asynchronously (as over a socket) and in the order they were sent, across all
- * senders; objects are handed over as they are, so a receiver must not mutate them.
+ * senders; objects are handed over as they are, so a receiver must not mutate them. Closing any
+ * endpoint closes the mesh, as a dropped link would: every later send fails with CLOSED_TRANSPORT.
  */
 export function memoryTransportMesh(n: number): ChannelTransport[] {
   const handlers: Array<((m: ChannelMessage) => void) | undefined> = new Array(n).fill(undefined);
