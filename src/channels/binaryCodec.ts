@@ -6,7 +6,7 @@
  *
  * Layout, big-endian, per message:
  *   propose  1 | channelId 32 | proposer 1 | n 1 | version 32 | balances n×32 | deposits n×32 | isFinal 1 | sig 65
- *   accept   2 | channelId 32 | signer 1 | version 32 | sig 65
+ *   accept   2 | channelId 32 | signer 1 | version 32 | sig 65            (4: the same, then digest 32)
  *   json     3 | length 4 | UTF-8 JSON (codec.ts)
  */
 import type { Hex } from "viem";
@@ -16,6 +16,7 @@ import type { ChannelMessage } from "./messages.js";
 const PROPOSE = 1;
 const ACCEPT = 2;
 const JSON_MESSAGE = 3;
+const ACCEPT_WITH_DIGEST = 4;
 const WORD = 32;
 const SIGNATURE = 65;
 const MASK64 = 0xffffffffffffffffn;
@@ -55,8 +56,13 @@ function binarySize(m: ChannelMessage): number | undefined {
     return ok ? 1 + WORD + 2 + WORD + 2 * n * WORD + 1 + SIGNATURE : undefined;
   }
   if (m.kind === "accept") {
-    const ok = m.signer >= 0 && m.signer < 256 && isBytes(m.signature, SIGNATURE) && fitsWord(m.version);
-    return ok ? 1 + WORD + 1 + WORD + SIGNATURE : undefined;
+    const ok =
+      m.signer >= 0 &&
+      m.signer < 256 &&
+      isBytes(m.signature, SIGNATURE) &&
+      fitsWord(m.version) &&
+      (m.digest === undefined || isBytes(m.digest, WORD));
+    return ok ? 1 + WORD + 1 + WORD + SIGNATURE + (m.digest === undefined ? 0 : WORD) : undefined;
   }
   return undefined;
 }
@@ -87,7 +93,12 @@ export function encodeBatch(messages: readonly ChannelMessage[]): ArrayBuffer {
       at += 5 + text.length;
       continue;
     }
-    bytes[at] = m.kind === "propose" ? PROPOSE : ACCEPT;
+    bytes[at] =
+      m.kind === "propose"
+        ? PROPOSE
+        : m.kind === "accept" && m.digest !== undefined
+          ? ACCEPT_WITH_DIGEST
+          : ACCEPT;
     bytes.write(m.channelId.slice(2), at + 1, "hex");
     at += 1 + WORD;
     if (m.kind === "propose") {
@@ -114,6 +125,10 @@ export function encodeBatch(messages: readonly ChannelMessage[]): ArrayBuffer {
     }
     bytes.write((m as { signature: Hex }).signature.slice(2), at, "hex");
     at += SIGNATURE;
+    if (m.kind === "accept" && m.digest !== undefined) {
+      bytes.write(m.digest.slice(2), at, "hex");
+      at += WORD;
+    }
   }
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
@@ -141,7 +156,8 @@ export function decodeBatch(buffer: ArrayBuffer): ChannelMessage[] {
       at += 5 + length;
       continue;
     }
-    if (kind !== PROPOSE && kind !== ACCEPT) throw new RangeError(`unknown channel message kind ${kind}`);
+    if (kind !== PROPOSE && kind !== ACCEPT && kind !== ACCEPT_WITH_DIGEST)
+      throw new RangeError(`unknown channel message kind ${kind}`);
     // Batches repeat one channel id: decode it once.
     const idKey = bytes.toString("latin1", at + 1, at + 1 + WORD);
     if (idKey !== lastId) {
@@ -177,7 +193,12 @@ export function decodeBatch(buffer: ArrayBuffer): ChannelMessage[] {
       const version = readWord(view, at + 1);
       const signature = hexAt(at + 1 + WORD, SIGNATURE);
       at += 1 + WORD + SIGNATURE;
-      messages.push({ kind: "accept", channelId, signer, version, signature });
+      if (kind === ACCEPT) {
+        messages.push({ kind: "accept", channelId, signer, version, signature });
+      } else {
+        messages.push({ kind: "accept", channelId, signer, version, signature, digest: hexAt(at, WORD) });
+        at += WORD;
+      }
     }
   }
   return messages;

@@ -58,6 +58,8 @@ export interface ChannelOptions {
 interface Update {
   state: ChannelState;
   digest: Uint8Array;
+  /** The digest as sent in accepts, to tell a late signature of an earlier proposal from a bad one. */
+  digestHex: Hex;
   proposer: number;
   sigs: Array<Hex | undefined>;
   missing: number;
@@ -244,7 +246,15 @@ export class Channel {
     const digest = this.options.crypto.digest(next);
     const sigs: Array<Hex | undefined> = new Array(this.size).fill(undefined);
     const deadline = performance.now() + this.timeoutMs;
-    const update: Update = { state: next, digest, proposer: this.me, sigs, missing: this.size, deadline };
+    const update: Update = {
+      state: next,
+      digest,
+      digestHex: toHex(digest),
+      proposer: this.me,
+      sigs,
+      missing: this.size,
+      deadline,
+    };
     const done = new Promise<SignedState>((resolve, reject) => {
       update.own = { resolve, reject };
     });
@@ -369,6 +379,7 @@ export class Channel {
       const update: Update = {
         state,
         digest,
+        digestHex: toHex(digest),
         proposer,
         sigs: new Array(this.size).fill(undefined),
         missing: this.size,
@@ -384,6 +395,7 @@ export class Channel {
         signer: this.me,
         version,
         signature: mine,
+        digest: update.digestHex,
       };
       // Persist, then release my signature: if it completed the state, the state is in my store first.
       // Later proposals are checked meanwhile; signatures still leave in order.
@@ -416,6 +428,8 @@ export class Channel {
     }
     if (!Number.isInteger(signer) || signer < 0 || signer >= this.size || update.sigs[signer] !== undefined)
       return;
+    // A signature of what this version held before it failed and was proposed again: late, not bad.
+    if (message.digest !== undefined && message.digest.toLowerCase() !== update.digestHex) return;
     try {
       await checkSignature(
         this.options.crypto,
@@ -591,6 +605,11 @@ function sameState(a: ChannelState, b: ChannelState): boolean {
     a.balances.every((x, i) => x === b.balances[i]) &&
     a.deposits.every((x, i) => x === b.deposits[i])
   );
+}
+
+/** Lowercase hex through Buffer (hot path). */
+function toHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 }
 
 function asChannelError(err: unknown): ChannelError {

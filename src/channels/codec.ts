@@ -39,6 +39,7 @@ const messageSchema = z.discriminatedUnion("kind", [
     signer: z.number().int().min(0),
     version: uint,
     signature: hex,
+    digest: bytes32.optional(),
   }),
   z.object({
     kind: z.literal("reject"),

@@ -19,6 +19,11 @@ export interface AcceptMessage {
   signer: number;
   version: bigint;
   signature: Hex;
+  /**
+   * The EIP-712 digest signed. A version may be proposed again with other contents after a failure, so
+   * a late signature of the earlier contents is recognised as stale (and ignored) rather than bad.
+   */
+  digest?: Hex;
 }
 
 /**

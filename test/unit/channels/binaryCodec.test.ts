@@ -18,6 +18,7 @@ const signature = aliceSigner.sign(state, crypto.digest(state));
 const batch: ChannelMessage[] = [
   { kind: "propose", channelId: id, proposer: 2, state, signature },
   { kind: "accept", channelId: id, signer: 1, version: 12345678901234567890123n, signature },
+  { kind: "accept", channelId: id, signer: 2, version: 5n, signature, digest: `0x${"ab".repeat(32)}` },
   {
     kind: "reject",
     channelId: id,

@@ -194,6 +194,47 @@ describe("a three-party channel over the in-memory mesh", () => {
     expect(carol.latest).toEqual(alice.latest);
   });
 
+  it("a late signature of a version's earlier contents is ignored, not taken for a bad one", async () => {
+    const mesh = memoryTransportMesh(3);
+    const ledger = new MemoryDepositLedger();
+    const alice = await member(0, mesh[0], ledger);
+    const bob = rawMember(mesh[1]);
+    const carol = await member(2, mesh[2], ledger);
+    bob.propose(1, prefundState(id, 3));
+    await settle();
+    ledger.credit(id, 0, 10n);
+    const funding = alice.fund(10n);
+    await settle();
+    bob.countersignProposals();
+    await funding;
+
+    // Bob refuses alice's first version 2 but signs it too, and that signature arrives late.
+    bob.inbox.length = 0;
+    const first = alice.pay(4n, 2);
+    await settle();
+    const proposal = bob.inbox.find((m) => m.kind === "propose");
+    if (proposal?.kind !== "propose") throw new Error("no proposal reached bob");
+    mesh[1].send({ kind: "reject", channelId: id, version: 2n, proposer: 0, code: "REJECTED", reason: "no" });
+    await expect(first).rejects.toMatchObject({ code: "REJECTED" });
+    bob.inbox.length = 0;
+    const second = alice.pay(3n, 2);
+    await settle();
+    const digest = crypto.digest(proposal.state);
+    mesh[1].send({
+      kind: "accept",
+      channelId: id,
+      signer: 1,
+      version: 2n,
+      signature: signers[1].sign(proposal.state, digest),
+      digest: `0x${Buffer.from(digest).toString("hex")}`,
+    });
+    await settle();
+    bob.countersignProposals();
+    expect((await second).state.balances).toEqual([7n, 0n, 3n]);
+    await settle();
+    expect(carol.latest).toEqual(alice.latest);
+  });
+
   it("after a cooperative close none of the three signs again", async () => {
     const { parties } = await openThree([2n * USDC, USDC, 0n]);
     const [, bob, carol] = parties;
