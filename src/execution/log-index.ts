@@ -177,8 +177,8 @@ class LogMatcher {
 const CACHED_WEIGHT = 50_000;
 
 export class LogIndex {
-  /** Decoded records by block number, oldest first (evicted first). */
-  private readonly cache = new Map<bigint, BlockLogEntry>();
+  /** Decoded records by block number (a Number: bigint keys hash slowly), oldest first (evicted first). */
+  private readonly cache = new Map<number, BlockLogEntry>();
   private cachedWeight = 0;
 
   constructor(private readonly repository: LogIndexRepository) {}
@@ -207,7 +207,7 @@ export class LogIndex {
     let firstMissing: bigint | undefined;
     let lastMissing = from;
     for (let number = from; number <= to; number++) {
-      const cached = this.cache.get(number);
+      const cached = this.cache.get(Number(number));
       if (cached === undefined) {
         firstMissing ??= number;
         lastMissing = number;
@@ -217,7 +217,7 @@ export class LogIndex {
     if (firstMissing !== undefined) {
       for await (const [number, record] of this.repository.range(firstMissing, lastMissing)) {
         const offset = Number(number - from);
-        if (this.cache.has(number)) continue;
+        if (this.cache.has(Number(number))) continue;
         const entry = decodeLogRecord(number, record);
         entries[offset] = entry;
         this.remember(number, entry);
@@ -227,7 +227,7 @@ export class LogIndex {
   }
 
   private remember(number: bigint, entry: BlockLogEntry): void {
-    this.cache.set(number, entry);
+    this.cache.set(Number(number), entry);
     this.cachedWeight += 1 + entry.logs.length;
     for (const [oldest, old] of this.cache) {
       if (this.cachedWeight <= CACHED_WEIGHT) break;

@@ -271,9 +271,12 @@ export class RpcServer {
 
 function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (response.destroyed) return;
-  headers["content-length"] = String(Buffer.byteLength(body));
+  // Encoded once: its length is the header, and the socket takes the bytes (a large eth_getLogs answer
+  // would otherwise be scanned once for its length and again to encode it).
+  const bytes = Buffer.from(body, "utf8");
+  headers["content-length"] = String(bytes.length);
   response.writeHead(status, headers);
-  response.end(body);
+  response.end(bytes);
 }
 
 function rawText(data: RawData): string {
