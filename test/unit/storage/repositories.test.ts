@@ -51,6 +51,28 @@ describe.each(stores)("repositories over the %s store", (_name, open) => {
     await store.close();
   });
 
+  it("reads log index records by block range in block order, and knows the highest", async () => {
+    const store = await open();
+    const storage = createChainStorage(store);
+    expect(await storage.logIndex.highest()).toBeUndefined();
+    const batch = store.batch();
+    for (const number of [300n, 2n, 256n, 3n]) {
+      storage.logIndex.stage(batch, number, new Uint8Array([Number(number % 256n)]));
+    }
+    await batch.write();
+    const read = async (from: bigint, to: bigint) => {
+      const out: bigint[] = [];
+      for await (const [number] of storage.logIndex.range(from, to)) out.push(number);
+      return out;
+    };
+    expect(await read(0n, 1000n)).toEqual([2n, 3n, 256n, 300n]);
+    expect(await read(3n, 256n)).toEqual([3n, 256n]);
+    expect(await read(4n, 255n)).toEqual([]);
+    expect(await read(5n, 4n)).toEqual([]);
+    expect(await storage.logIndex.highest()).toBe(300n);
+    await store.close();
+  });
+
   it("records signed votes and nullifies by view and finds the latest", async () => {
     const store = await open();
     const storage = createChainStorage(store);
