@@ -3,7 +3,7 @@
  * the payer and countersigned by the payee, both signatures verified (recovered), the countersigned
  * state persisted by the payee before it acknowledges and by the payer before pay() resolves.
  *
- *   npx tsx bench/channels.ts [--updates 20000] [--window 16] [--only 1|2] [--repeat 3]
+ *   npx tsx bench/channels.ts [--updates 20000] [--window 64] [--only 1|2] [--repeat 3]
  *
  * Prints the native primitives' CPU cost, then for one thread (both parties, in-memory transport) and
  * two threads (payee in a worker, MessagePort), with and without LevelDB persistence: updates/s,
@@ -24,7 +24,7 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const UPDATES = arg("updates", 20_000);
-const WINDOW = arg("window", 16);
+const WINDOW = arg("window", 64);
 const SEQUENTIAL = Math.min(2_000, UPDATES);
 // Each measurement is repeated and the best run kept: on a shared machine the worst runs measure the
 // neighbours, not this code. The table says how many runs each row is the best of.

@@ -18,7 +18,7 @@ export { LevelChannelStore, type LevelChannelStoreOptions } from "./levelStore.j
 export { MemoryDepositLedger } from "./memoryLedger.js";
 export type { AcceptMessage, ChannelMessage, ProposeMessage, RejectMessage } from "./messages.js";
 export { type NativeSigner, nativeCrypto, nativeKeccak256, nativeSigner } from "./nativeCrypto.js";
-export { type PortLike, portTransport } from "./portTransport.js";
+export { type PortLike, type PortTransportOptions, portTransport } from "./portTransport.js";
 export { isLowS } from "./signature.js";
 export {
   checkStateValid,

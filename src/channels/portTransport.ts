@@ -19,11 +19,21 @@ export interface PortLike {
  * Messages are batched per tick into one postMessage: a cross-thread post costs far more than a
  * channel message, and pipelined updates come in bursts.
  */
-export function portTransport(port: PortLike): ChannelTransport {
+export interface PortTransportOptions {
+  /**
+   * Hand a batch over as soon as it holds this many messages (default 4) rather than at the end of
+   * the turn: a whole burst at once leaves the other thread idle until this one is done.
+   */
+  flushAt?: number;
+}
+
+export function portTransport(port: PortLike, options: PortTransportOptions = {}): ChannelTransport {
+  const flushAt = options.flushAt ?? 4;
   let outbox: ChannelMessage[] = [];
   let closed = false;
   let listener: ((value: unknown) => void) | undefined;
   const flush = (): void => {
+    if (outbox.length === 0) return;
     const batch = outbox;
     outbox = [];
     if (closed) return;
@@ -35,6 +45,8 @@ export function portTransport(port: PortLike): ChannelTransport {
       if (closed) throw new ChannelError("CLOSED_TRANSPORT", "transport is closed");
       if (outbox.length === 0) setImmediate(flush);
       outbox.push(message);
+      // A few at a time, so that both threads work at once.
+      if (outbox.length >= flushAt) flush();
     },
     onMessage(handler) {
       if (listener) port.off("message", listener);
