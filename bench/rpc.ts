@@ -435,15 +435,14 @@ function repeat(body: string): () => string {
 
 // ---------------------------------------------------------------------------------------------------
 
+/** A load's figures with the rate the row reports (requests or accepted transactions per second). */
+type Measured = Load & { rate: number };
+
 interface Row {
   what: string;
   unit: string;
-  kairos: number;
-  anvil: number;
-  kairosP50: number;
-  anvilP50: number;
-  kairosCpu: number;
-  anvilCpu: number;
+  kairos: Measured | undefined;
+  anvil: Measured | undefined;
   note: string;
 }
 
@@ -509,7 +508,7 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     for (const read of reads.filter((r) => only.has(r.key))) {
-      const figures: Record<string, Load & { rate: number }> = {};
+      const figures: Record<string, Measured> = {};
       for (const server of servers) {
         const p = prepared.get(server) as Prepared;
         const warm = repeat(read.body(p));
@@ -523,18 +522,14 @@ async function main(): Promise<void> {
       rows.push({
         what: read.what,
         unit: "req/s",
-        kairos: figures.kairos?.rate ?? 0,
-        anvil: figures.anvil?.rate ?? 0,
-        kairosP50: figures.kairos?.p50 ?? 0,
-        anvilP50: figures.anvil?.p50 ?? 0,
-        kairosCpu: figures.kairos?.cpuPerCall ?? Number.NaN,
-        anvilCpu: figures.anvil?.cpuPerCall ?? Number.NaN,
+        kairos: figures.kairos,
+        anvil: figures.anvil,
         note: errs.join("; "),
       });
     }
 
     // Acceptance: every pre-signed transfer offered once, as fast as the server takes them.
-    const accept: Record<string, Load & { rate: number; share: number }> = {};
+    const accept: Record<string, Measured & { share: number }> = {};
     for (const server of only.has("send") ? servers : []) {
       const p = prepared.get(server) as Prepared;
       const bodies = presignTransfers(p.senders, perSender);
@@ -547,12 +542,8 @@ async function main(): Promise<void> {
       rows.push({
         what: `eth_sendRawTransaction (${senderCount} senders × ${perSender})`,
         unit: "accepted/s",
-        kairos: accept.kairos?.rate ?? 0,
-        anvil: accept.anvil?.rate ?? 0,
-        kairosP50: accept.kairos?.p50 ?? 0,
-        anvilP50: accept.anvil?.p50 ?? 0,
-        kairosCpu: accept.kairos?.cpuPerCall ?? Number.NaN,
-        anvilCpu: accept.anvil?.cpuPerCall ?? Number.NaN,
+        kairos: accept.kairos,
+        anvil: accept.anvil,
         note: `accepted ${(100 * (accept.kairos?.share ?? 0)).toFixed(1)}% vs ${(100 * (accept.anvil?.share ?? 0)).toFixed(1)}%${
           accept.kairos?.firstError ? `; kairos: ${accept.kairos.firstError}` : ""
         }${accept.anvil?.firstError ? `; anvil: ${accept.anvil.firstError}` : ""}`,
@@ -567,11 +558,12 @@ async function main(): Promise<void> {
       "| method | unit | Kairos | anvil | Kairos / anvil | p50 ms Kairos / anvil | server CPU µs per call Kairos / anvil | note |",
     );
     console.log("|---|---|---:|---:|---:|---:|---:|---|");
-    for (const row of rows) {
+    for (const { what, unit, kairos, anvil, note } of rows) {
+      const k = kairos ?? { rate: 0, p50: 0, cpuPerCall: Number.NaN };
+      const a = anvil ?? { rate: 0, p50: 0, cpuPerCall: Number.NaN };
       console.log(
-        `| ${row.what} | ${row.unit} | ${rate(row.kairos)} | ${rate(row.anvil)} | ` +
-          `${(row.kairos / row.anvil).toFixed(3)} | ${row.kairosP50.toFixed(1)} / ${row.anvilP50.toFixed(1)} | ` +
-          `${row.kairosCpu.toFixed(0)} / ${row.anvilCpu.toFixed(0)} | ${row.note} |`,
+        `| ${what} | ${unit} | ${rate(k.rate)} | ${rate(a.rate)} | ${(k.rate / a.rate).toFixed(3)} | ` +
+          `${k.p50.toFixed(1)} / ${a.p50.toFixed(1)} | ${k.cpuPerCall.toFixed(0)} / ${a.cpuPerCall.toFixed(0)} | ${note} |`,
       );
     }
   } finally {
