@@ -83,6 +83,26 @@ function rawMember(transport: ChannelTransport) {
   };
 }
 
+/**
+ * Alice and carol are real; the test speaks for bob. Bob proposes the pre-funding state, then
+ * participant `funder` accounts `deposit`, which bob countersigns by hand.
+ */
+async function withRawBob(funder: 0 | 2, deposit: bigint, timeoutMs = 5_000) {
+  const mesh = memoryTransportMesh(3);
+  const ledger = new MemoryDepositLedger();
+  const alice = await member(0, mesh[0], ledger, undefined, timeoutMs);
+  const bob = rawMember(mesh[1]);
+  const carol = await member(2, mesh[2], ledger, undefined, timeoutMs);
+  bob.propose(1, prefundState(id, 3));
+  await settle();
+  ledger.credit(id, funder, deposit);
+  const funding = (funder === 0 ? alice : carol).fund(deposit);
+  await settle();
+  bob.countersignProposals();
+  const funded = await funding;
+  return { mesh, alice, bob, carol, funded };
+}
+
 /** Lets every message in flight be delivered, stored and answered (a few turns of the event loop). */
 const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
@@ -134,19 +154,8 @@ describe("a three-party channel over the in-memory mesh", () => {
   });
 
   it("alice and carol refuse bob's update that takes carol's money, and nobody counts it", async () => {
-    const mesh = memoryTransportMesh(3);
-    const ledger = new MemoryDepositLedger();
-    const alice = await member(0, mesh[0], ledger);
-    const bob = rawMember(mesh[1]);
-    const carol = await member(2, mesh[2], ledger);
-    bob.propose(1, prefundState(id, 3));
-    await settle();
-    expect(alice.latest?.state.version).toBe(0n);
-    ledger.credit(id, 2, 5n);
-    const funding = carol.fund(5n);
-    await settle();
-    bob.countersignProposals();
-    expect((await funding).state.balances).toEqual([0n, 0n, 5n]);
+    const { alice, bob, carol, funded } = await withRawBob(2, 5n);
+    expect(funded.state.balances).toEqual([0n, 0n, 5n]);
 
     const grab: ChannelState = { ...carol.latest!.state, version: 2n, balances: [0n, 5n, 0n] };
     bob.inbox.length = 0;
@@ -168,18 +177,7 @@ describe("a three-party channel over the in-memory mesh", () => {
   });
 
   it("an update one participant never signs is given up everywhere, and the channel goes on when it is back", async () => {
-    const mesh = memoryTransportMesh(3);
-    const ledger = new MemoryDepositLedger();
-    const alice = await member(0, mesh[0], ledger, undefined, 200);
-    const bob = rawMember(mesh[1]);
-    const carol = await member(2, mesh[2], ledger, undefined, 200);
-    bob.propose(1, prefundState(id, 3));
-    await settle();
-    ledger.credit(id, 0, 10n);
-    const funding = alice.fund(10n);
-    await settle();
-    bob.countersignProposals();
-    await funding;
+    const { alice, bob, carol } = await withRawBob(0, 10n, 200);
 
     // Bob goes silent: alice's payment cannot complete, and carol, who signed it, stops waiting too.
     await expect(alice.pay(4n, 2)).rejects.toMatchObject({ code: "TIMEOUT" });
@@ -195,18 +193,7 @@ describe("a three-party channel over the in-memory mesh", () => {
   });
 
   it("a late signature of a version's earlier contents is ignored, not taken for a bad one", async () => {
-    const mesh = memoryTransportMesh(3);
-    const ledger = new MemoryDepositLedger();
-    const alice = await member(0, mesh[0], ledger);
-    const bob = rawMember(mesh[1]);
-    const carol = await member(2, mesh[2], ledger);
-    bob.propose(1, prefundState(id, 3));
-    await settle();
-    ledger.credit(id, 0, 10n);
-    const funding = alice.fund(10n);
-    await settle();
-    bob.countersignProposals();
-    await funding;
+    const { mesh, alice, bob, carol } = await withRawBob(0, 10n);
 
     // Bob refuses alice's first version 2 but signs it too, and that signature arrives late.
     bob.inbox.length = 0;
