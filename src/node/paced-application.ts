@@ -19,8 +19,12 @@ import type {
 import type { Proposal } from "../consensus/messages.js";
 
 export interface PendingWork {
-  /** True when the pool holds a transaction that could go into the next block. */
-  hasPending(): boolean;
+  /**
+   * True when the pool holds a transaction that could go into a block on `parent`. A transaction
+   * already in one of `parent`'s non-final ancestors does not count: it stays in the pool until its
+   * block is committed, and counting it made a leader propose empty blocks back to back meanwhile.
+   */
+  hasPending(parent: Digest): boolean;
   /** Calls `listener` when a transaction becomes pending; returns the unsubscribe function. */
   onPending(listener: () => void): () => void;
 }
@@ -70,7 +74,7 @@ export class PacedApplication implements Application {
   }
 
   async propose(context: BlockContext): Promise<ProposedBlock> {
-    if (!this.work.hasPending() && this.emptyBlockIntervalMs > 0) await this.waitForWork();
+    if (this.emptyBlockIntervalMs > 0 && !this.work.hasPending(context.parent)) await this.waitForWork();
     await this.waitForParent(context.parent);
     return this.inner.propose(context);
   }

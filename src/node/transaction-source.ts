@@ -39,6 +39,11 @@ export function candidatesOnParent(
   };
 }
 
+/** True when the pool offers at least one transaction for a block on `parent`. */
+export function hasCandidateOnParent(pool: TxPool, chain: Blockchain, parent: Digest): boolean {
+  return pool.status().pending > 0 && candidatesOnParent(pool, chain, parent).next() !== undefined;
+}
+
 /** Hashes of the transactions in `digest` and its ancestors down to (not including) the final head. */
 function transactionsAboveFinal(chain: Blockchain, digest: Digest): Set<Hex> {
   const hashes = new Set<Hex>();

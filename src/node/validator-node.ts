@@ -45,7 +45,7 @@ import { nodeRpcBackend } from "./rpc-backend/index.js";
 import { rpcServerOptions } from "./rpc-backend/options.js";
 import { LevelSignedStore } from "./signed-store.js";
 import { systemClock } from "./system-clock.js";
-import { candidatesOnParent } from "./transaction-source.js";
+import { candidatesOnParent, hasCandidateOnParent } from "./transaction-source.js";
 
 export interface ValidatorNodeOptions {
   config: KairosConfig;
@@ -182,7 +182,7 @@ export class ValidatorNode {
       const application = new PacedApplication(
         trace?.application(chainApplication, "chain") ?? chainApplication,
         {
-          hasPending: () => pool.status().pending > 0,
+          hasPending: (parent) => hasCandidateOnParent(pool, chain, parent),
           onPending: (listener) => {
             pool.events.on("pending", listener);
             return () => pool.events.off("pending", listener);
