@@ -13,12 +13,16 @@
  *   durable in its store; a participant whose signature completes a state stores it before sending
  *   that signature (for two parties: the payee persists, then acknowledges);
  * - it signs nothing after a final state (and remembers, across restarts, that it signed one);
+ * - it never signs two states of one version: it signs only above the highest version it ever signed,
+ *   which is in its store before that signature leaves (a failed update's version is never reused, so
+ *   versions may skip, and nobody can register a state of mine that I could not answer with a higher one);
  * - it countersigns only states one version up that keep the money and only move the proposer's money
  *   away from the proposer (state.ts, checkUpdate), and checks every signature it counts.
  *
  * Updates may be pipelined: up to `window` updates can be in flight, each built on the previous one,
  * and everyone handles them in order. If two participants propose the same version at once, the lower
- * index wins and the other's pending updates fail with CONFLICT (the caller may retry).
+ * index wins: the other's pending updates fail with CONFLICT (the caller may retry); as the loser had
+ * already signed its own state of that version, the winner proposes its update again one version up.
  */
 import type { Hash, Hex } from "viem";
 import type { Adjudicator, DepositLedger } from "./adjudicator.js";
@@ -26,7 +30,14 @@ import { channelId as computeChannelId } from "./channelId.js";
 import { checkSignature, type StateCrypto, type StateSigner } from "./crypto.js";
 import { ChannelError } from "./errors.js";
 import type { AcceptMessage, ChannelMessage, ProposeMessage, RejectMessage } from "./messages.js";
-import { checkStateValid, checkUpdate, finalState, paymentState, prefundState } from "./state.js";
+import {
+  checkStateValid,
+  checkUpdate,
+  finalState,
+  MAX_VERSION,
+  paymentState,
+  prefundState,
+} from "./state.js";
 import { type ChannelRecord, type ChannelStore, CoalescingWriter } from "./store.js";
 import type { ChannelTransport } from "./transport.js";
 import type { ChannelDomain, ChannelParams, ChannelState, SignedState } from "./types.js";
@@ -86,8 +97,17 @@ export class Channel {
   /** Highest state signed by everyone. */
   private latestSigned: SignedState | undefined;
   private signedFinal: ChannelState | undefined;
-  /** Updates above latestSigned, one per version, each built on the one below. */
+  /**
+   * Updates above latestSigned, each built on the one below; inserted in increasing version order (so
+   * the first entry is the lowest), with gaps where a failed update's version was skipped.
+   */
   private readonly updates = new Map<bigint, Update>();
+  /** The highest update in flight (the last entry of `updates`). */
+  private newest: Update | undefined;
+  /** The highest version I have signed, ever (persisted): I sign nothing at or below it. */
+  private highestSigned: bigint;
+  /** The highest version anyone proposed or refused that I know of: my next proposal goes above it. */
+  private highestSeen: bigint;
   /** Signatures that arrived before the proposal they sign (possible when links are independent). */
   private readonly early = new Map<bigint, AcceptMessage[]>();
   private readonly windowWaiters: Array<() => void> = [];
@@ -119,6 +139,12 @@ export class Channel {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.latestSigned = record?.latest;
     this.signedFinal = record?.signedFinal;
+    this.highestSigned = maxOf(
+      record?.highestSigned ?? -1n,
+      record?.latest?.state.version ?? -1n,
+      record?.signedFinal?.version ?? -1n,
+    );
+    this.highestSeen = this.highestSigned;
     const zeros = new Array<bigint>(this.size).fill(0n);
     this.genesis = { channelId: this.id, version: -1n, balances: zeros, deposits: zeros, isFinal: false };
     options.transport.onMessage((message) => {
@@ -241,8 +267,22 @@ export class Channel {
    * called many times without awaiting; signatures are taken in order so proposals leave in version order.
    */
   private async propose(build: (head: ChannelState) => ChannelState): Promise<SignedState> {
+    for (let retries = 3; ; retries--) {
+      try {
+        return await this.proposeOnce(build);
+      } catch (err) {
+        // Someone gave way to it but had signed another state of that version: take a fresh one.
+        if (retries > 0 && err instanceof ChannelError && err.data.yielded === true) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async proposeOnce(build: (head: ChannelState) => ChannelState): Promise<SignedState> {
     while (this.updates.size >= this.window) await new Promise<void>((r) => this.windowWaiters.push(r));
-    const next = build(this.head());
+    const built = build(this.head());
+    // Above every version signed or proposed so far (a final state offered again keeps its version).
+    const next = built === this.signedFinal ? built : { ...built, version: this.nextVersion() };
     const digest = this.options.crypto.digest(next);
     const sigs: Array<Hex | undefined> = new Array(this.size).fill(undefined);
     const deadline = performance.now() + this.timeoutMs;
@@ -258,22 +298,31 @@ export class Channel {
     const done = new Promise<SignedState>((resolve, reject) => {
       update.own = { resolve, reject };
     });
+    // It may fail while I am still signing or storing, before anyone awaits it.
+    done.catch(() => undefined);
     this.updates.set(next.version, update);
+    this.newest = update;
     this.armTimer();
-    const signing = this.signQueue.then(() => this.signOwn(next, digest));
+    // Given up before its turn to be signed (an earlier update failed): sign nothing, burn no version.
+    const signing = this.signQueue.then(() =>
+      this.updates.get(next.version) === update ? this.signOwn(next, digest) : undefined,
+    );
     this.signQueue = signing.then(
       () => undefined,
       () => undefined,
     );
-    let signature: Hex;
+    let signature: Hex | undefined;
     try {
       signature = await signing;
+      // My signature leaves only once the highest version I signed is stored (one group-commit write
+      // for a burst of proposals, the same one that stores completed states).
+      if (signature !== undefined) await this.writer.save(this.record());
     } catch (err) {
-      this.failFrom(next.version, asChannelError(err));
+      if (this.updates.get(next.version) === update) this.failFrom(next.version, asChannelError(err));
       return done;
     }
     // An earlier update failed while this one was being signed: it was built on a state that is gone.
-    if (this.updates.get(next.version) !== update) return done;
+    if (signature === undefined || this.updates.get(next.version) !== update) return done;
     this.addSignature(update, this.me, signature);
     const message: ProposeMessage = {
       kind: "propose",
@@ -292,17 +341,37 @@ export class Channel {
 
   /** The newest state in flight, or the latest fully signed one. */
   private head(): ChannelState {
-    return this.updates.get(this.current().version + BigInt(this.updates.size))?.state ?? this.current();
+    return this.newest?.state ?? this.current();
   }
 
-  /** The only place this participant signs: refuses anything after a final state, and records a final one first. */
+  /** The version of my next proposal: above the head and above every version signed or seen. */
+  private nextVersion(): bigint {
+    return maxOf(this.head().version, this.highestSigned, this.highestSeen) + 1n;
+  }
+
+  /**
+   * The only place this participant signs: refuses anything after a final state (and records a final
+   * one first), and anything at or below the highest version it has signed, which it raises. The caller
+   * stores the record before the signature leaves.
+   */
   private async signOwn(state: ChannelState, digest: Uint8Array): Promise<Hex> {
-    if (this.signedFinal !== undefined && !sameState(state, this.signedFinal)) {
-      throw new ChannelError("FINALIZED", "a final state was signed; nothing else will be", {
-        finalVersion: this.signedFinal.version,
+    if (this.signedFinal !== undefined) {
+      if (!sameState(state, this.signedFinal)) {
+        throw new ChannelError("FINALIZED", "a final state was signed; nothing else will be", {
+          finalVersion: this.signedFinal.version,
+        });
+      }
+      // The very final state I signed before, offered again after a restart: the same digest.
+      return this.options.signer.sign(state, digest);
+    }
+    if (state.version <= this.highestSigned) {
+      throw new ChannelError("STALE_VERSION", "I already signed a state at this version or above", {
+        highestSigned: this.highestSigned,
+        got: state.version,
       });
     }
-    if (state.isFinal && this.signedFinal === undefined) {
+    this.highestSigned = state.version;
+    if (state.isFinal) {
       this.signedFinal = state;
       await this.writer.save(this.record());
     }
@@ -351,17 +420,16 @@ export class Channel {
     try {
       if (!Number.isInteger(proposer) || proposer < 0 || proposer >= this.size || proposer === this.me)
         throw new ChannelError("INVALID_STATE", "proposal from an unknown participant", { proposer });
-      const rival = this.updates.get(version);
-      if (rival !== undefined && rival.proposer === proposer && sameState(rival.state, state)) return; // a repeat
-      // Two proposals for one version: the lower index wins, everywhere.
+      const rival = this.firstFrom(version);
+      if (rival?.proposer === proposer && sameState(rival.state, state)) return; // a repeat
+      // Two proposals for one place in the chain: the lower index wins, everywhere.
       if (rival !== undefined && rival.proposer < proposer) throw conflict();
       if (this.signedFinal !== undefined) {
         throw new ChannelError("FINALIZED", "a final state was signed; nothing else will be", {
           finalVersion: this.signedFinal.version,
         });
       }
-      const base =
-        this.stateAt(version - 1n) ?? (version > this.current().version ? this.head() : this.current());
+      const base = this.baseFor(version);
       checkUpdate(base, state, proposer, await this.confirmedDeposits(base, state));
       const digest = this.options.crypto.digest(state);
       await checkSignature(
@@ -370,12 +438,25 @@ export class Channel {
         message.signature,
         this.params.participants[proposer],
       );
+      if (version > this.highestSeen) this.highestSeen = version;
       // My own proposals may have moved on while this was checked: look again before signing.
-      if (this.stateAt(version - 1n) !== base || (this.updates.get(version)?.proposer ?? proposer) < proposer)
-        throw conflict();
-      if (this.updates.has(version)) this.failFrom(version, conflict());
+      const lost = this.firstFrom(version);
+      if (lost !== undefined) {
+        if (lost.proposer < proposer) throw conflict();
+        this.failFrom(lost.state.version, conflict());
+      }
+      // Having signed another state of this version (my own, in a conflict I lost), I sign no other:
+      // the proposer takes a version above.
+      if (version <= this.highestSigned) {
+        throw new ChannelError("CONFLICT", "I signed another state of this version; propose it above", {
+          version,
+          highestSigned: this.highestSigned,
+          yielded: true,
+        });
+      }
+      if (this.baseFor(version) !== base) throw conflict();
       const mine = await this.signOwn(state, digest);
-      if (this.stateAt(version - 1n) !== base || this.updates.has(version)) throw conflict();
+      if (this.baseFor(version) !== base || this.firstFrom(version) !== undefined) throw conflict();
       const update: Update = {
         state,
         digest,
@@ -386,6 +467,7 @@ export class Channel {
         deadline: performance.now() + this.timeoutMs,
       };
       this.updates.set(version, update);
+      this.newest = update;
       this.armTimer();
       this.addSignature(update, proposer, message.signature);
       const completed = this.addSignature(update, this.me, mine);
@@ -419,8 +501,7 @@ export class Channel {
     const update = this.updates.get(version);
     if (update === undefined) {
       // A signature for a proposal not here yet (another link was faster): keep it for a while.
-      const ahead = version - this.head().version;
-      if (ahead > 0n && ahead <= BigInt(this.window)) {
+      if (version > this.head().version && version <= this.nextVersion() + BigInt(this.window)) {
         const list = this.early.get(version) ?? [];
         if (list.length < this.size) this.early.set(version, [...list, message]);
       }
@@ -448,11 +529,16 @@ export class Channel {
   }
 
   private onReject(message: RejectMessage): void {
+    // Whoever refused it may have signed something at that version: my next proposal goes above it.
+    if (message.version > this.highestSeen && message.version <= MAX_VERSION)
+      this.highestSeen = message.version;
     const update = this.updates.get(message.version);
     if (update !== undefined && (message.proposer === undefined || message.proposer === update.proposer)) {
-      const error = new ChannelError(message.code === "CONFLICT" ? "CONFLICT" : "REJECTED", message.reason, {
+      const conflict = message.code === "CONFLICT";
+      const error = new ChannelError(conflict ? "CONFLICT" : "REJECTED", message.reason, {
         version: message.version,
         peerCode: message.code,
+        ...(conflict && message.yielded === true ? { yielded: true } : {}),
       });
       this.failFrom(message.version, error);
     }
@@ -471,6 +557,8 @@ export class Channel {
     }
     if (this.updates.size > 0) return;
     this.latestSigned = latest;
+    // It carries my signature: I signed that version, whatever my store remembered.
+    this.highestSigned = maxOf(this.highestSigned, latest.state.version);
     await this.writer.save(this.record());
   }
 
@@ -494,6 +582,7 @@ export class Channel {
       code: err.code,
       reason: err.message,
       latest: this.latestSigned,
+      ...(err.data.yielded === true ? { yielded: true } : {}),
     };
   }
 
@@ -522,7 +611,7 @@ export class Channel {
     const settled: Update[] = [];
     let moved = false;
     for (;;) {
-      const update = this.updates.get(this.current().version + 1n);
+      const update = this.updates.values().next().value;
       if (update === undefined || update.missing > 0) break;
       this.updates.delete(update.state.version);
       this.latestSigned = { state: update.state, sigs: update.sigs as Hex[] };
@@ -530,6 +619,7 @@ export class Channel {
       if (update.own !== undefined) settled.push(update);
     }
     if (!moved) return undefined;
+    if (this.updates.size === 0) this.newest = undefined;
     this.wakeWaiters();
     const written = this.writer.save(this.record());
     written.then(
@@ -543,11 +633,26 @@ export class Channel {
     return written;
   }
 
-  /** The state of `version` if it is the latest fully signed one or in flight (the same object each time). */
-  private stateAt(version: bigint): ChannelState | undefined {
-    const current = this.current();
-    if (version === current.version) return current;
-    return version > current.version ? this.updates.get(version)?.state : undefined;
+  /**
+   * The state a proposal of `version` builds on: the highest one below it, in flight or fully signed
+   * (the same object each time, so a caller can tell whether it changed across an await).
+   */
+  private baseFor(version: bigint): ChannelState {
+    if (this.newest === undefined || this.newest.state.version < version)
+      return this.newest?.state ?? this.current();
+    let base = this.current();
+    for (const u of this.updates.values()) {
+      if (u.state.version >= version) break;
+      base = u.state;
+    }
+    return base;
+  }
+
+  /** The lowest update in flight at `version` or above: a rival of a proposal of `version`. */
+  private firstFrom(version: bigint): Update | undefined {
+    if (this.newest === undefined || this.newest.state.version < version) return undefined;
+    for (const u of this.updates.values()) if (u.state.version >= version) return u;
+    return undefined;
   }
 
   private current(): ChannelState {
@@ -555,7 +660,7 @@ export class Channel {
   }
 
   private record(): ChannelRecord {
-    return { latest: this.latestSigned, signedFinal: this.signedFinal };
+    return { latest: this.latestSigned, signedFinal: this.signedFinal, highestSigned: this.highestSigned };
   }
 
   private wakeWaiters(): void {
@@ -565,11 +670,16 @@ export class Channel {
 
   /** Fails `version` and every later update (they were built on it). */
   private failFrom(version: bigint, err: ChannelError): void {
+    let newest: Update | undefined;
     for (const [v, u] of [...this.updates]) {
-      if (v < version) continue;
+      if (v < version) {
+        newest = u;
+        continue;
+      }
       this.updates.delete(v);
       u.own?.reject(err);
     }
+    this.newest = newest;
     for (const v of [...this.early.keys()]) if (v >= version) this.early.delete(v);
     for (const wake of this.windowWaiters.splice(0)) wake();
     for (const wake of this.idleWaiters.splice(0)) wake();
@@ -594,6 +704,10 @@ export class Channel {
       throw new ChannelError("NO_STATE", "no state signed by everyone yet");
     return this.latestSigned;
   }
+}
+
+function maxOf(...xs: bigint[]): bigint {
+  return xs.reduce((a, b) => (b > a ? b : a));
 }
 
 function sameState(a: ChannelState, b: ChannelState): boolean {

@@ -49,10 +49,15 @@ const messageSchema = z.discriminatedUnion("kind", [
     code: z.string() as unknown as z.ZodType<ChannelErrorCode>,
     reason: z.string().max(1000),
     latest: signedStateSchema.optional(),
+    yielded: z.boolean().optional(),
   }),
 ]);
 
-const recordSchema = z.object({ latest: signedStateSchema.optional(), signedFinal: stateSchema.optional() });
+const recordSchema = z.object({
+  latest: signedStateSchema.optional(),
+  signedFinal: stateSchema.optional(),
+  highestSigned: uint.optional(),
+});
 
 /** JSON.stringify replacer: bigint → decimal string. */
 const bigintToString = (_key: string, value: unknown): unknown =>

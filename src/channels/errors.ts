@@ -6,7 +6,6 @@ export type ChannelErrorCode =
   | "BAD_SIGNATURE"
   | "HIGH_S_SIGNATURE"
   | "STALE_VERSION"
-  | "VERSION_GAP"
   | "CONSERVATION"
   | "OVERSPEND"
   | "BALANCE_DECREASE"

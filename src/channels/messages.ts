@@ -39,6 +39,11 @@ export interface RejectMessage {
   code: ChannelErrorCode;
   reason: string;
   latest?: SignedState;
+  /**
+   * "Your proposal won, but I had already signed another state of that version (never two at one
+   * version): propose it again above": the proposer retries by itself.
+   */
+  yielded?: boolean;
 }
 
 export type ChannelMessage = ProposeMessage | AcceptMessage | RejectMessage;

@@ -75,7 +75,8 @@ export function finalState(from: ChannelState): ChannelState {
  * The rules a participant checks before countersigning `next` proposed by `proposer` on top of its own
  * latest co-signed `current`:
  * - nothing follows a final state;
- * - exactly one version up (a replay or a skip is refused);
+ * - a higher version (a replay is refused; gaps are fine: a version given up after a failed update is
+ *   never proposed again, so the next one skips it);
  * - valid (conservation, width, channel);
  * - deposits only grow, and only as far as `confirmedDeposits` (what the chain holds) allows;
  * - beyond its own new deposits, the proposer's balance may only go down and nobody else's may.
@@ -98,12 +99,6 @@ export function checkUpdate(
   if (next.version > MAX_VERSION) {
     throw new ChannelError("INVALID_STATE", "version beyond what the adjudicator can register", {
       version: next.version,
-    });
-  }
-  if (next.version !== current.version + 1n) {
-    throw new ChannelError("VERSION_GAP", "version skips ahead", {
-      latest: current.version,
-      got: next.version,
     });
   }
   checkStateValid(next, current.channelId, n);

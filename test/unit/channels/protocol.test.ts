@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { MessageChannel } from "node:worker_threads";
 import type { Hex } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
+import { Channel } from "../../../src/channels/channel.js";
+import type { StateSigner } from "../../../src/channels/crypto.js";
 import { LevelChannelStore } from "../../../src/channels/levelStore.js";
 import { MemoryDepositLedger } from "../../../src/channels/memoryLedger.js";
 import type { ChannelMessage } from "../../../src/channels/messages.js";
@@ -13,7 +15,7 @@ import { MemoryChannelStore } from "../../../src/channels/store.js";
 import { type ChannelTransport, memoryTransportPair } from "../../../src/channels/transport.js";
 import type { ChannelState } from "../../../src/channels/types.js";
 import { connectWsTransport, listenWsTransport } from "../../../src/channels/wsTransport.js";
-import { USDC } from "./fixtures.js";
+import { domain, params, USDC } from "./fixtures.js";
 import { aliceSigner, bobSigner, carolSigner, channelFor, crypto, id, openFunded } from "./parties.js";
 
 type Pair = [ChannelTransport, ChannelTransport];
@@ -98,20 +100,16 @@ describe.each(Object.keys(transports))("update protocol over the %s transport", 
     // Money may not move towards the proposer.
     const grab: ChannelState = { ...funded, version: 2n, balances: [6n, 0n], deposits: [5n, 1n] };
     expect(await alice.propose(grab)).toMatchObject({ kind: "reject", code: "BALANCE_DECREASE" });
-    const grab2: ChannelState = { ...funded, version: 2n, balances: [5n, 0n] };
-    expect(await alice.propose({ ...grab2, version: 4n })).toMatchObject({
-      kind: "reject",
-      code: "VERSION_GAP",
-    });
-    const pay: ChannelState = { ...funded, version: 2n, balances: [3n, 2n] };
-    expect(await alice.propose(pay)).toMatchObject({ kind: "accept", version: 2n });
-    const clawback: ChannelState = { ...funded, version: 3n, balances: [4n, 1n] };
+    // Versions may skip (a failed update's version is never proposed again).
+    const pay: ChannelState = { ...funded, version: 4n, balances: [3n, 2n] };
+    expect(await alice.propose(pay)).toMatchObject({ kind: "accept", version: 4n });
+    const clawback: ChannelState = { ...funded, version: 5n, balances: [4n, 1n] };
     expect(await alice.propose(clawback)).toMatchObject({ kind: "reject", code: "BALANCE_DECREASE" });
 
-    const final: ChannelState = { ...pay, version: 3n, isFinal: true };
-    expect(await alice.propose(final)).toMatchObject({ kind: "accept", version: 3n });
+    const final: ChannelState = { ...pay, version: 5n, isFinal: true };
+    expect(await alice.propose(final)).toMatchObject({ kind: "accept", version: 5n });
     expect(bob.isFinal).toBe(true);
-    const after: ChannelState = { ...pay, version: 4n, balances: [2n, 3n] };
+    const after: ChannelState = { ...pay, version: 6n, balances: [2n, 3n] };
     expect(await alice.propose(after)).toMatchObject({ kind: "reject", code: "FINALIZED" });
     await expect(bob.pay(1n)).rejects.toMatchObject({ code: "FINALIZED" });
   });
@@ -195,6 +193,72 @@ describe("both sides paying at once", () => {
     await b.pay(2n * USDC);
     expect(a.latest!.state.balances).toEqual([6n * USDC, 4n * USDC]);
     expect(b.latest).toEqual(a.latest);
+  });
+});
+
+/** Every state each signer signed, by version: a version with two digests is what must never happen. */
+function signingLog() {
+  const signed = new Map<string, Map<bigint, Set<string>>>();
+  const record = (inner: StateSigner): StateSigner => ({
+    address: inner.address,
+    sign(state, digest) {
+      const mine = signed.get(inner.address) ?? new Map<bigint, Set<string>>();
+      signed.set(inner.address, mine);
+      const digests = mine.get(state.version) ?? new Set<string>();
+      mine.set(state.version, digests.add(Buffer.from(digest).toString("hex")));
+      return inner.sign(state, digest);
+    },
+  });
+  const versionsSignedTwice = () =>
+    [...signed.values()].flatMap((byVersion) => [...byVersion].filter(([, d]) => d.size > 1).map(([v]) => v));
+  return { record, versionsSignedTwice };
+}
+
+describe("versions are never reused", () => {
+  it("after a timeout whose countersignature was produced but lost, the next payment takes a higher version", async () => {
+    const [aliceEnd, bobEnd] = memoryTransportPair();
+    let dropAccepts = false;
+    // Bob's countersignatures leave his side but, while dropAccepts is set, never reach alice.
+    const lossyBobEnd: ChannelTransport = {
+      send: (m) => (dropAccepts && m.kind === "accept" ? undefined : bobEnd.send(m)),
+      onMessage: (h) => bobEnd.onMessage(h),
+      close: () => bobEnd.close(),
+    };
+    const log = signingLog();
+    const ledger = new MemoryDepositLedger();
+    const party = (me: 0 | 1, transport: ChannelTransport, signer: StateSigner) =>
+      Channel.create({
+        params,
+        domain,
+        me,
+        signer: log.record(signer),
+        crypto,
+        transport,
+        store: new MemoryChannelStore(),
+        depositLedger: ledger,
+        timeoutMs: 200,
+      });
+    const a = await party(0, aliceEnd, aliceSigner);
+    const b = await party(1, lossyBobEnd, bobSigner);
+    await a.open(0n);
+    ledger.credit(id, 0, 10n);
+    await a.fund(10n);
+
+    dropAccepts = true;
+    await expect(a.pay(4n)).rejects.toMatchObject({ code: "TIMEOUT" });
+    dropAccepts = false;
+    // Bob countersigned version 2 and holds it signed by both; alice gave it up.
+    expect(b.latest!.state).toMatchObject({ version: 2n, balances: [6n, 4n] });
+    expect(a.latest!.state.version).toBe(1n);
+
+    // Alice's next payment goes above version 2; built on version 1, bob refuses it and alice resyncs.
+    await expect(a.pay(3n)).rejects.toMatchObject({ code: "REJECTED", data: { version: 3n } });
+    await new Promise((r) => setImmediate(r));
+    expect(a.latest).toEqual(b.latest);
+    const paid = await a.pay(3n);
+    expect(paid.state).toMatchObject({ version: 4n, balances: [3n, 7n] });
+    expect(b.latest).toEqual(paid);
+    expect(log.versionsSignedTwice()).toEqual([]);
   });
 });
 
