@@ -707,6 +707,7 @@ export class Channel {
 }
 
 function maxOf(...xs: bigint[]): bigint {
+  // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints
   return xs.reduce((a, b) => (b > a ? b : a));
 }
 

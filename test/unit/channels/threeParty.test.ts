@@ -2,15 +2,19 @@
  * A three-party channel (alice 0, bob 1, carol 2) over the in-memory mesh: every update signed by all
  * three, payments between any two, conflicts, refusals, persistence and the cooperative close.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { privateKeyToAddress } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { Channel } from "../../../src/channels/channel.js";
 import { channelId } from "../../../src/channels/channelId.js";
+import { LevelChannelStore } from "../../../src/channels/levelStore.js";
 import { MemoryDepositLedger } from "../../../src/channels/memoryLedger.js";
 import type { ChannelMessage } from "../../../src/channels/messages.js";
 import { nativeCrypto, nativeSigner } from "../../../src/channels/nativeCrypto.js";
 import { prefundState } from "../../../src/channels/state.js";
-import { MemoryChannelStore } from "../../../src/channels/store.js";
+import { type ChannelStore, MemoryChannelStore } from "../../../src/channels/store.js";
 import { type ChannelTransport, memoryTransportMesh } from "../../../src/channels/transport.js";
 import type { ChannelParams, ChannelState, SignedState } from "../../../src/channels/types.js";
 import { DEV_KEYS, domain, USDC } from "./fixtures.js";
@@ -25,7 +29,7 @@ function member(
   me: number,
   transport: ChannelTransport,
   ledger: MemoryDepositLedger,
-  store = new MemoryChannelStore(),
+  store: ChannelStore = new MemoryChannelStore(),
   timeoutMs = 5_000,
 ) {
   return Channel.create({
@@ -68,6 +72,7 @@ function rawMember(transport: ChannelTransport) {
   transport.onMessage((m) => inbox.push(m));
   return {
     inbox,
+    send: (message: ChannelMessage) => transport.send(message),
     propose(proposer: number, state: ChannelState) {
       const signature = signers[proposer].sign(state, crypto.digest(state));
       transport.send({ kind: "propose", channelId: id, proposer, state, signature });
@@ -87,12 +92,12 @@ function rawMember(transport: ChannelTransport) {
  * Alice and carol are real; the test speaks for bob. Bob proposes the pre-funding state, then
  * participant `funder` accounts `deposit`, which bob countersigns by hand.
  */
-async function withRawBob(funder: 0 | 2, deposit: bigint, timeoutMs = 5_000) {
+async function withRawBob(funder: 0 | 2, deposit: bigint, timeoutMs = 5_000, carolStore?: ChannelStore) {
   const mesh = memoryTransportMesh(3);
   const ledger = new MemoryDepositLedger();
   const alice = await member(0, mesh[0], ledger, undefined, timeoutMs);
   const bob = rawMember(mesh[1]);
-  const carol = await member(2, mesh[2], ledger, undefined, timeoutMs);
+  const carol = await member(2, mesh[2], ledger, carolStore, timeoutMs);
   bob.propose(1, prefundState(id, 3));
   await settle();
   ledger.credit(id, funder, deposit);
@@ -100,7 +105,27 @@ async function withRawBob(funder: 0 | 2, deposit: bigint, timeoutMs = 5_000) {
   await settle();
   bob.countersignProposals();
   const funded = await funding;
-  return { mesh, alice, bob, carol, funded };
+  return { mesh, ledger, alice, bob, carol, funded };
+}
+
+/**
+ * Bob refuses `proposer`'s pending update once the other real participant's signature of it has
+ * reached him (so it has left that participant, after its store write), and the update fails.
+ */
+async function refusedByBob(bob: ReturnType<typeof rawMember>, update: Promise<unknown>, proposer: number) {
+  bob.inbox.length = 0; // nothing of the update is delivered yet: messages travel after this turn
+  await until(() => bob.inbox.some((m) => m.kind === "accept" && m.signer !== proposer));
+  const proposal = bob.inbox.find((m) => m.kind === "propose");
+  if (proposal?.kind !== "propose") throw new Error("no proposal reached bob");
+  const { version } = proposal.state;
+  bob.send({ kind: "reject", channelId: id, version, proposer, code: "REJECTED", reason: "no" });
+  await expect(update).rejects.toMatchObject({ code: "REJECTED" });
+  await settle();
+}
+
+/** Turns the event loop until `done` holds (a disk write may take more than a few turns). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setImmediate(r));
 }
 
 /** Lets every message in flight be delivered, stored and answered (a few turns of the event loop). */
@@ -221,6 +246,62 @@ describe("a three-party channel over the in-memory mesh", () => {
     expect((await second).state.balances).toEqual([7n, 0n, 3n]);
     await settle();
     expect(carol.latest).toEqual(alice.latest);
+  });
+
+  it("a participant asked to sign a second state at a version it already signed refuses", async () => {
+    const { bob, alice, carol, funded } = await withRawBob(0, 10n);
+    // Alice and carol sign alice's version 2; bob refuses it, so it fails everywhere.
+    await refusedByBob(bob, alice.pay(4n, 2), 0);
+    const other: ChannelState = { ...funded.state, version: 2n };
+    bob.inbox.length = 0;
+    bob.propose(1, other);
+    await settle();
+    expect(bob.inbox).toEqual([
+      expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "CONFLICT" }),
+      expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "CONFLICT" }),
+    ]);
+    // The same state one version up (a gap after the failed version 2) is signed by both.
+    bob.inbox.length = 0;
+    bob.propose(1, { ...other, version: 3n });
+    await settle();
+    expect(bob.inbox).toEqual([
+      expect.objectContaining({ kind: "accept", version: 3n }),
+      expect.objectContaining({ kind: "accept", version: 3n }),
+    ]);
+    expect(alice.latest!.state.version).toBe(3n);
+    expect(carol.latest).toEqual(alice.latest);
+  });
+
+  it("the highest version signed survives a restart from LevelDB: a restarted participant still refuses", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kairos-channel-"));
+    try {
+      let store = await LevelChannelStore.open(dir);
+      const { bob, alice, carol, funded, ledger } = await withRawBob(0, 10n, 5_000, store);
+      await refusedByBob(bob, alice.pay(4n, 2), 0);
+      await carol.stop();
+      await store.close();
+
+      // Carol restarts from her store; the test speaks for alice and bob on a fresh mesh.
+      store = await LevelChannelStore.open(dir);
+      const mesh = memoryTransportMesh(3);
+      const carolAgain = await member(2, mesh[2], ledger, store);
+      expect(carolAgain.latest).toEqual(funded);
+      const others = rawMember(mesh[1]);
+      others.propose(1, { ...funded.state, version: 2n });
+      await until(() => others.inbox.length > 0);
+      expect(others.inbox).toEqual([
+        expect.objectContaining({ kind: "reject", proposer: 1, version: 2n, code: "CONFLICT" }),
+      ]);
+      others.inbox.length = 0;
+      others.propose(1, { ...funded.state, version: 3n });
+      // Carol's signature leaves once her LevelDB write is done.
+      await until(() => others.inbox.length > 0);
+      expect(others.inbox).toEqual([expect.objectContaining({ kind: "accept", signer: 2, version: 3n })]);
+      await carolAgain.stop();
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("after a cooperative close none of the three signs again", async () => {
