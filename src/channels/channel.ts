@@ -4,7 +4,7 @@
  * and drives the adjudicator when asked to (deposit, close, challenge, respond, settle).
  *
  * Every message goes to every other participant (the transport broadcasts; for two parties that is the
- * peer). An update is a state one version up, proposed and signed by one participant; each other
+ * peer). An update is a state at a higher version, proposed and signed by one participant; each other
  * participant checks it, signs it, and sends its signature to all; it counts once everyone's signature
  * is in. With two parties the payee's countersignature completes it.
  *
@@ -16,13 +16,13 @@
  * - it never signs two states of one version: it signs only above the highest version it ever signed,
  *   which is in its store before that signature leaves (a failed update's version is never reused, so
  *   versions may skip, and nobody can register a state of mine that I could not answer with a higher one);
- * - it countersigns only states one version up that keep the money and only move the proposer's money
+ * - it countersigns only states of a higher version that keep the money and only move the proposer's money
  *   away from the proposer (state.ts, checkUpdate), and checks every signature it counts.
  *
  * Updates may be pipelined: up to `window` updates can be in flight, each built on the previous one,
  * and everyone handles them in order. If two participants propose the same version at once, the lower
  * index wins: the other's pending updates fail with CONFLICT (the caller may retry); as the loser had
- * already signed its own state of that version, the winner proposes its update again one version up.
+ * already signed its own state of that version, the winner proposes its update again at a higher version.
  */
 import type { Hash, Hex } from "viem";
 import type { Adjudicator, DepositLedger } from "./adjudicator.js";
