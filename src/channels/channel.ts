@@ -271,8 +271,9 @@ export class Channel {
       try {
         return await this.proposeOnce(build);
       } catch (err) {
-        // Someone gave way to it but had signed another state of that version: take a fresh one.
-        if (retries > 0 && err instanceof ChannelError && err.data.yielded === true) continue;
+        // Refused only because someone had signed another state of that version (in a conflict I won,
+        // the loser's own): propose it again above what they signed.
+        if (retries > 0 && err instanceof ChannelError && typeof err.data.signedUpTo === "bigint") continue;
         throw err;
       }
     }
@@ -450,8 +451,7 @@ export class Channel {
       if (version <= this.highestSigned) {
         throw new ChannelError("CONFLICT", "I signed another state of this version; propose it above", {
           version,
-          highestSigned: this.highestSigned,
-          yielded: true,
+          signedUpTo: this.highestSigned,
         });
       }
       if (this.baseFor(version) !== base) throw conflict();
@@ -529,16 +529,17 @@ export class Channel {
   }
 
   private onReject(message: RejectMessage): void {
-    // Whoever refused it may have signed something at that version: my next proposal goes above it.
-    if (message.version > this.highestSeen && message.version <= MAX_VERSION)
-      this.highestSeen = message.version;
+    // Whoever refused it may have signed something at that version (or up to signedUpTo): my next
+    // proposal goes above it.
+    const seen = maxOf(message.version, message.signedUpTo ?? -1n);
+    if (seen > this.highestSeen && seen <= MAX_VERSION) this.highestSeen = seen;
     const update = this.updates.get(message.version);
     if (update !== undefined && (message.proposer === undefined || message.proposer === update.proposer)) {
       const conflict = message.code === "CONFLICT";
       const error = new ChannelError(conflict ? "CONFLICT" : "REJECTED", message.reason, {
         version: message.version,
         peerCode: message.code,
-        ...(conflict && message.yielded === true ? { yielded: true } : {}),
+        ...(conflict && message.signedUpTo !== undefined ? { signedUpTo: message.signedUpTo } : {}),
       });
       this.failFrom(message.version, error);
     }
@@ -582,7 +583,7 @@ export class Channel {
       code: err.code,
       reason: err.message,
       latest: this.latestSigned,
-      ...(err.data.yielded === true ? { yielded: true } : {}),
+      ...(typeof err.data.signedUpTo === "bigint" ? { signedUpTo: err.data.signedUpTo } : {}),
     };
   }
 

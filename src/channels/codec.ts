@@ -49,7 +49,7 @@ const messageSchema = z.discriminatedUnion("kind", [
     code: z.string() as unknown as z.ZodType<ChannelErrorCode>,
     reason: z.string().max(1000),
     latest: signedStateSchema.optional(),
-    yielded: z.boolean().optional(),
+    signedUpTo: uint.optional(),
   }),
 ]);
 

@@ -40,10 +40,11 @@ export interface RejectMessage {
   reason: string;
   latest?: SignedState;
   /**
-   * "Your proposal won, but I had already signed another state of that version (never two at one
-   * version): propose it again above": the proposer retries by itself.
+   * Set when the only objection is that I already signed a state at this version (in a conflict, my
+   * own; I never sign two at one version): the highest version I signed. The proposer proposes the
+   * same update again above it, by itself.
    */
-  yielded?: boolean;
+  signedUpTo?: bigint;
 }
 
 export type ChannelMessage = ProposeMessage | AcceptMessage | RejectMessage;
