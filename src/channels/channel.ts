@@ -106,6 +106,16 @@ export class Channel {
   private newest: Update | undefined;
   /** The highest version I have signed, ever (persisted): I sign nothing at or below it. */
   private highestSigned: bigint;
+  /**
+   * What records store as `highestSigned`: at least highestSigned, and for my own proposals a few
+   * versions ahead of it, so that a pipelined proposer does not wait for a write before each proposal
+   * leaves. Refusing versions I never signed after a restart is safe; it only skips them.
+   */
+  private reservedUpTo: bigint;
+  /** The reservation known to be in the store. */
+  private durableUpTo: bigint;
+  /** The write that stores reservedUpTo. */
+  private reserving: Promise<void> = Promise.resolve();
   /** The highest version anyone proposed or refused that I know of: my next proposal goes above it. */
   private highestSeen: bigint;
   /** Signatures that arrived before the proposal they sign (possible when links are independent). */
@@ -145,6 +155,8 @@ export class Channel {
       record?.signedFinal?.version ?? -1n,
     );
     this.highestSeen = this.highestSigned;
+    this.reservedUpTo = this.highestSigned;
+    this.durableUpTo = this.highestSigned;
     const zeros = new Array<bigint>(this.size).fill(0n);
     this.genesis = { channelId: this.id, version: -1n, balances: zeros, deposits: zeros, isFinal: false };
     options.transport.onMessage((message) => {
@@ -315,9 +327,8 @@ export class Channel {
     let signature: Hex | undefined;
     try {
       signature = await signing;
-      // My signature leaves only once the highest version I signed is stored (one group-commit write
-      // for a burst of proposals, the same one that stores completed states).
-      if (signature !== undefined) await this.writer.save(this.record());
+      // My signature leaves only once a version at least as high as it is stored.
+      if (signature !== undefined && next.version > this.reserve(next.version)) await this.reserving;
     } catch (err) {
       if (this.updates.get(next.version) === update) this.failFrom(next.version, asChannelError(err));
       return done;
@@ -343,6 +354,25 @@ export class Channel {
   /** The newest state in flight, or the latest fully signed one. */
   private head(): ChannelState {
     return this.newest?.state ?? this.current();
+  }
+
+  /**
+   * Makes sure the store will hold a reservation at or above `version` (the version of a proposal I
+   * just signed), writing a new one — ahead by two windows, on the same group-commit write as the
+   * states — when fewer than a window of reserved versions are left, so a steady stream of proposals
+   * never waits for it. Returns the reservation already durable: the proposal waits for `reserving`
+   * only if it is above that.
+   */
+  private reserve(version: bigint): bigint {
+    const window = BigInt(this.window);
+    if (version > this.reservedUpTo - window) {
+      const target = version + 2n * window;
+      this.reservedUpTo = target;
+      this.reserving = this.writer.save(this.record()).then(() => {
+        if (target > this.durableUpTo) this.durableUpTo = target;
+      });
+    }
+    return this.durableUpTo;
   }
 
   /** The version of my next proposal: above the head and above every version signed or seen. */
@@ -661,7 +691,8 @@ export class Channel {
   }
 
   private record(): ChannelRecord {
-    return { latest: this.latestSigned, signedFinal: this.signedFinal, highestSigned: this.highestSigned };
+    const highestSigned = maxOf(this.highestSigned, this.reservedUpTo);
+    return { latest: this.latestSigned, signedFinal: this.signedFinal, highestSigned };
   }
 
   private wakeWaiters(): void {

@@ -8,8 +8,9 @@ export interface ChannelRecord {
   /** A final state I have signed: once set, I sign nothing else in this channel. */
   signedFinal?: ChannelState;
   /**
-   * The highest version I have ever signed: I never sign another state at that version or below, so
-   * nobody can hold two states of one version signed by me. Saved before any signature of mine leaves.
+   * At least the highest version I have ever signed (a proposer reserves a few versions ahead): I never
+   * sign another state at that version or below, so nobody can hold two states of one version signed
+   * by me. Saved before any signature of mine leaves.
    */
   highestSigned?: bigint;
 }

@@ -162,10 +162,11 @@ describe("persistence before acknowledgement", () => {
     ]);
     await a.pay(USDC);
     const stale = (await aliceStore.load(id))!;
-    await a.pay(USDC);
+    await a.pay(3n * USDC);
     await a.stop();
     await b.stop();
-    // Alice comes back from an older copy of her store; bob still has version 3.
+    // Alice comes back from an older copy of her store; bob still has version 3. Her next payment takes
+    // a version above any she signed, but built on version 2 it would take back what bob got in 3.
     const oldStore = new MemoryChannelStore();
     await oldStore.save(id, stale);
     const [aliceEnd, bobEnd] = memoryTransportPair();
@@ -179,7 +180,7 @@ describe("persistence before acknowledgement", () => {
     await new Promise((r) => setImmediate(r));
     expect(a2.latest).toEqual(b2.latest);
     await a2.pay(USDC);
-    expect(b2.latest!.state.balances).toEqual([7n * USDC, 3n * USDC]);
+    expect(b2.latest!.state.balances).toEqual([5n * USDC, 5n * USDC]);
   });
 });
 
