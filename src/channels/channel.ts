@@ -368,9 +368,12 @@ export class Channel {
     if (version > this.reservedUpTo - window) {
       const target = version + 2n * window;
       this.reservedUpTo = target;
-      this.reserving = this.writer.save(this.record()).then(() => {
+      const written = this.writer.save(this.record()).then(() => {
         if (target > this.durableUpTo) this.durableUpTo = target;
       });
+      // A failed write fails the proposals that wait for it; nobody else needs to hear of it.
+      written.catch(() => undefined);
+      this.reserving = written;
     }
     return this.durableUpTo;
   }
