@@ -55,7 +55,7 @@ async function receiver(): Promise<void> {
     validate: () => "accept",
     onTransaction: (tx) => samples.gossipsub.push(readStamp(tx)),
   });
-  gossip.start();
+  await gossip.start();
   const send = (message: ToParent) => process.send?.(message);
   process.on("message", async (message: ToChild) => {
     if (message.kind === "peers") {
@@ -70,7 +70,7 @@ async function receiver(): Promise<void> {
     } else {
       send({ kind: "latencies", mode: message.mode, samples: samples[message.mode] });
       if (message.mode === "gossipsub") {
-        gossip.stop();
+        await gossip.stop();
         await channel?.stop();
         await host.stop();
         process.disconnect();
@@ -115,7 +115,7 @@ async function sender(messages: number, intervalMs: number): Promise<void> {
   });
   await channel.start();
   const gossip = new TxGossip(host, { validate: () => "accept", onTransaction: () => {} });
-  gossip.start();
+  await gossip.start();
   const addresses = [host.addresses()[0], ...peers.map((peer) => peer.address)];
   for (const child of children) child.send({ kind: "peers", validators, addresses } satisfies ToChild);
   for (const peer of peers) host.keepConnected(peer.address);
@@ -164,7 +164,7 @@ async function sender(messages: number, intervalMs: number): Promise<void> {
     const lost = (messages - warmUp) * 5 - single.length;
     if (lost > 0) results.push(`| ${mode}: ${lost} deliveries missing | | | | | |`);
   }
-  gossip.stop();
+  await gossip.stop();
   await channel.stop();
   await host.stop();
   console.log(
