@@ -12,14 +12,13 @@ import {
   bytesToHex,
   decodeEventLog,
   decodeFunctionResult,
-  encodeAbiParameters,
   encodeFunctionData,
   type Hex,
   hexToBytes,
-  keccak256,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { beforeEach, describe, expect, it } from "vitest";
+import { channelId as channelIdOf } from "../../src/channels/channelId.js";
 import { createKairosCommon, KAIROS_CHAIN_ID, USDC } from "../../src/execution/chain.js";
 import {
   createUsdcPrecompile,
@@ -186,24 +185,7 @@ describe("USDC and the adjudicator on the Kairos EVM with the real precompile", 
       "0x0000000000000000000000000000000000000b0b",
     ];
     const params = { participants: [alice.address, bob.address], payees, nonce: 7n, challengePeriod: 3600n };
-    const channelId = keccak256(
-      encodeAbiParameters(
-        [
-          { type: "uint256" },
-          { type: "address" },
-          {
-            type: "tuple",
-            components: [
-              { name: "participants", type: "address[]" },
-              { name: "payees", type: "address[]" },
-              { name: "nonce", type: "uint256" },
-              { name: "challengePeriod", type: "uint256" },
-            ],
-          },
-        ],
-        [KAIROS_CHAIN_ID, adjudicator, params],
-      ),
-    );
+    const channelId = channelIdOf(params, Number(KAIROS_CHAIN_ID), adjudicator);
 
     // Alice funds through the ERC-20 view; Bob sends native USDC.
     expect((await tokenCall(alice.address, "approve", [adjudicator, 10_000_000n])).ok).toBe(true);
