@@ -26,7 +26,6 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,6 +41,7 @@ import {
   type TransactionSerializableEIP1559,
 } from "viem";
 import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
+import { freePort } from "../test/e2e/helpers/ports.js";
 
 const CHAIN_ID = 1262569810;
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -117,18 +117,6 @@ interface Server {
   readonly child: ChildProcess;
   /** Mines one block with whatever is pending (anvil), or waits for the node to (Kairos). */
   readonly kind: "kairos" | "anvil";
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startAnvil(): Promise<Server> {
