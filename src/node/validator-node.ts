@@ -19,7 +19,7 @@ import { BlsBatcher } from "../crypto/blsBatcher.js";
 import { SingleThreadBlsVerifier } from "../crypto/blsVerifier.js";
 import type { ValidatorKeys } from "../crypto/keyFiles.js";
 import { SenderCache } from "../crypto/senderCache.js";
-import { SenderRecovery } from "../crypto/senderRecovery.js";
+import { createSenderRecoveryPool, SenderRecovery } from "../crypto/senderRecovery.js";
 import { ChainApplication } from "../execution/application.js";
 import { Blockchain, type ExecutedBlockRecord } from "../execution/blockchain.js";
 import { nextBaseFee } from "../execution/fees.js";
@@ -135,7 +135,12 @@ export class ValidatorNode {
       log.info({ head: Number(chain.finalHead.header.number), genesis: chain.genesisHash }, "chain opened");
 
       // Mempool.
-      const recovery = new SenderRecovery({ cache: new SenderCache() });
+      // Threads start on the first large batch (a JSON-RPC batch of raw transactions, a block to verify).
+      const recovery = new SenderRecovery({
+        cache: new SenderCache(),
+        pool: () => createSenderRecoveryPool(),
+      });
+      closers.push(() => recovery.close());
       const pool = new TxPool({
         options: {
           chainId: genesis.chainId,
@@ -149,7 +154,7 @@ export class ValidatorNode {
           minFeeCap: config.mempool.minFeeCap > 0n ? config.mempool.minFeeCap : 1n,
         },
         state: finalStateReader(chain),
-        recovery: { recover: (tx: TypedTransaction) => recovery.recover(tx).address },
+        recovery: { recover: async (tx: TypedTransaction) => (await recovery.recoverSoon(tx)).address },
       });
 
       // Timestamps along a transaction's path, for bench/devnet.ts --trace (log level "trace").
@@ -317,8 +322,9 @@ export class ValidatorNode {
       const onFinal = async (record: ExecutedBlockRecord) => {
         for (const hook of finalityHooks) hook(record);
         const touched = new Set<Address>();
-        for (const tx of record.block.transactions) {
-          touched.add(tx.getSenderAddress().toString() as Address);
+        // Senders from the receipts: getSenderAddress hashes the public key again for every transaction.
+        for (const [index, tx] of record.block.transactions.entries()) {
+          touched.add(bytesToHex(record.receipts[index].sender) as Address);
           if (tx.to !== undefined) touched.add(tx.to.toString() as Address);
         }
         await pool.onFinalized({

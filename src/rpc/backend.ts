@@ -109,6 +109,11 @@ export interface ChainBlock extends ChainHeader {
   readonly transactions: readonly ChainTransaction[];
 }
 
+/** A block whose transactions are named by hash only: no conversion of the transactions themselves. */
+export interface ChainBlockHashes extends ChainHeader {
+  readonly transactionHashes: readonly Hash[];
+}
+
 export interface ChainLog {
   readonly address: Address;
   readonly topics: readonly Hash[];
@@ -165,6 +170,9 @@ export interface ChainReader {
   headerByHash(hash: Hash): Promise<ChainHeader | undefined>;
   blockByNumber(number: bigint): Promise<ChainBlock | undefined>;
   blockByHash(hash: Hash): Promise<ChainBlock | undefined>;
+  /** The block with its transaction hashes (eth_getBlockBy* without full transactions, counts). */
+  blockHashesByNumber(number: bigint): Promise<ChainBlockHashes | undefined>;
+  blockHashesByHash(hash: Hash): Promise<ChainBlockHashes | undefined>;
   transaction(hash: Hash): Promise<IncludedTransaction | undefined>;
   /** The signed transaction as it was sent (EIP-2718 envelope). */
   rawTransaction(hash: Hash): Promise<Hex | undefined>;
@@ -433,9 +441,19 @@ export interface ConsensusReader {
 
 export type Unsubscribe = () => void;
 
+/** Both fields may be computed on first read: a head nobody reads costs no conversion. */
 export interface NewFinalHead {
-  readonly block: ChainBlock;
+  readonly block: ChainHeader;
   readonly logs: readonly ChainLog[];
+}
+
+/**
+ * A transaction the pool accepted: its hash, and the whole transaction converted on demand (most
+ * listeners want only the hash, and the pool accepts thousands a second).
+ */
+export interface NewPendingTransaction {
+  readonly hash: Hash;
+  transaction(): ChainTransaction;
 }
 
 /** Pushes for subscriptions and filters. Listeners run synchronously; they must not throw. */
@@ -443,7 +461,7 @@ export interface ChainEvents {
   /** Each final block once, in order. */
   onFinalHead(listener: (head: NewFinalHead) => void): Unsubscribe;
   /** Each transaction the pool accepts, once. */
-  onPendingTransaction(listener: (transaction: ChainTransaction) => void): Unsubscribe;
+  onPendingTransaction(listener: (pending: NewPendingTransaction) => void): Unsubscribe;
 }
 
 export interface NodeInfo {

@@ -9,6 +9,7 @@ import { type AccessList, type Address, bytesToHex, checksumAddress, type Hash, 
 import type {
   ChainAuthorization,
   ChainBlock,
+  ChainBlockHashes,
   ChainHeader,
   ChainLog,
   ChainReceipt,
@@ -135,11 +136,20 @@ export function chainHeader(block: Block, size?: bigint): ChainHeader {
 }
 
 /** A block with its transactions; `senders[i]` (if known) is the sender of transaction i. */
-export function chainBlock(block: Block, senders?: readonly Address[], size?: bigint): ChainBlock {
+export function chainBlock(
+  block: Block,
+  senders?: readonly Address[],
+  header: ChainHeader = chainHeader(block),
+): ChainBlock {
   return {
-    ...chainHeader(block, size),
+    ...header,
     transactions: block.transactions.map((tx, i) => chainTransaction(tx, senders?.[i])),
   };
+}
+
+/** A block with its transactions' hashes only (`header`: its converted header, when already known). */
+export function chainBlockHashes(block: Block, header: ChainHeader = chainHeader(block)): ChainBlockHashes {
+  return { ...header, transactionHashes: block.transactions.map((tx) => bytesToHex(tx.hash())) };
 }
 
 /** Where transaction `index` of a final block is. */

@@ -35,7 +35,7 @@ export class FilterRegistry {
   ) {
     this.unsubscribes = [
       events.onFinalHead((head) => this.onFinalHead(head)),
-      events.onPendingTransaction((tx) => this.onPendingTransaction(tx.hash)),
+      events.onPendingTransaction((pending) => this.onPendingTransaction(pending.hash)),
     ];
     this.sweeper = setInterval(() => this.sweep(), Math.min(options.filterTimeoutMs, 60_000));
     this.sweeper.unref();
@@ -94,6 +94,7 @@ export class FilterRegistry {
   }
 
   private onFinalHead(head: NewFinalHead): void {
+    if (this.filters.size === 0) return;
     const number = head.block.number;
     for (const filter of this.filters.values()) {
       if (filter.kind === "blocks") {

@@ -8,6 +8,7 @@ import type {
   CallFrame,
   ChainAuthorization,
   ChainBlock,
+  ChainBlockHashes,
   ChainHeader,
   ChainLog,
   ChainReceipt,
@@ -58,11 +59,23 @@ export function formatHeader(header: ChainHeader): RpcObject {
   return out;
 }
 
-export function formatBlock(block: ChainBlock, fullTransactions: boolean): RpcObject {
+/** A block with its transactions' hashes (eth_getBlockBy* with `fullTransactions` false). */
+export function formatBlockHashes(block: ChainBlockHashes): RpcObject {
+  const out = formatBlockHeader(block);
+  out.transactions = block.transactionHashes.slice();
+  return out;
+}
+
+function formatBlockHeader(block: ChainHeader): RpcObject {
   const out = formatHeader(block);
   out.size = quantity(block.size);
   out.uncles = [];
   if (block.withdrawalsRoot !== undefined) out.withdrawals = [];
+  return out;
+}
+
+export function formatBlock(block: ChainBlock, fullTransactions: boolean): RpcObject {
+  const out = formatBlockHeader(block);
   const location = {
     blockHash: block.hash,
     blockNumber: block.number,

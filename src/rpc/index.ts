@@ -4,6 +4,7 @@ export { StateUnavailableError } from "./backend.js";
 export { ErrorCode, ExecutionRevertedError, RpcError } from "./errors.js";
 export {
   chainBlock,
+  chainBlockHashes,
   chainHeader,
   chainReceipt,
   chainReceipts,

@@ -5,7 +5,13 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
-import type { ChainEvents, ChainTransaction, NewFinalHead, TopicFilter, Unsubscribe } from "./backend.js";
+import type {
+  ChainEvents,
+  NewFinalHead,
+  NewPendingTransaction,
+  TopicFilter,
+  Unsubscribe,
+} from "./backend.js";
 import { LimitExceededError } from "./errors.js";
 import { formatHeader, formatLog, formatTransaction } from "./format.js";
 import { logMatches } from "./log-filter.js";
@@ -77,7 +83,7 @@ export class SubscriptionHub {
   constructor(events: ChainEvents) {
     this.unsubscribes = [
       events.onFinalHead((head) => this.onFinalHead(head)),
-      events.onPendingTransaction((tx) => this.onPendingTransaction(tx)),
+      events.onPendingTransaction((pending) => this.onPendingTransaction(pending)),
     ];
   }
 
@@ -115,17 +121,17 @@ export class SubscriptionHub {
     }
   }
 
-  private onPendingTransaction(tx: ChainTransaction): void {
+  private onPendingTransaction(pending: NewPendingTransaction): void {
     let hashJson: string | undefined;
     let fullJson: string | undefined;
     for (const connection of this.connections) {
       for (const [id, subscription] of connection.subscriptions) {
         if (subscription.kind !== "newPendingTransactions") continue;
         if (subscription.fullTransactions) {
-          fullJson ??= JSON.stringify(formatTransaction(tx, undefined));
+          fullJson ??= JSON.stringify(formatTransaction(pending.transaction(), undefined));
           connection.notify(id, fullJson);
         } else {
-          hashJson ??= JSON.stringify(tx.hash);
+          hashJson ??= JSON.stringify(pending.hash);
           connection.notify(id, hashJson);
         }
       }

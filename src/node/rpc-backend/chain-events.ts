@@ -1,19 +1,21 @@
 /**
  * ChainEvents: final heads (with their logs) from the chain application's finality listener, and
  * pending transactions from the pool's `pending` event. A final head is built from the executed
- * record itself (senders from its receipts), so announcing it costs no storage read and no signature
- * recovery. Listeners are isolated: one that throws does not stop the others or the node.
+ * record itself, so announcing it costs no storage read, and only what a listener reads is converted.
+ * Listeners are isolated: one that throws does not stop the others or the node.
  */
-import { bytesToHex } from "viem";
 import type { ExecutedBlockRecord } from "../../execution/blockchain.js";
 import type { PoolTransaction } from "../../mempool/index.js";
 import {
   type ChainEvents,
+  type ChainHeader,
+  type ChainLog,
   type ChainTransaction,
-  chainBlock,
+  chainHeader,
   chainReceipts,
   chainTransaction,
   type NewFinalHead,
+  type NewPendingTransaction,
   type Unsubscribe,
 } from "../../rpc/index.js";
 
@@ -40,17 +42,38 @@ export class NodeChainEvents implements ChainEvents {
     return () => this.headListeners.delete(listener);
   }
 
-  onPendingTransaction(listener: (transaction: ChainTransaction) => void): Unsubscribe {
-    const forward = (ptx: PoolTransaction) => isolate(() => listener(chainTransaction(ptx.tx, ptx.sender)));
+  onPendingTransaction(listener: (pending: NewPendingTransaction) => void): Unsubscribe {
+    const forward = (ptx: PoolTransaction) => isolate(() => listener(newPendingTransaction(ptx)));
     this.pending.on("pending", forward);
     return () => this.pending.off("pending", forward);
   }
 }
 
+/** The header and the logs (every receipt converted) are built when a listener first reads them. */
 export function finalHead({ block, receipts }: ExecutedBlockRecord): NewFinalHead {
-  const senders = receipts.map((receipt) => bytesToHex(receipt.sender));
-  const logs = chainReceipts(block, receipts).flatMap((receipt) => receipt.logs);
-  return { block: chainBlock(block, senders), logs };
+  let header: ChainHeader | undefined;
+  let logs: readonly ChainLog[] | undefined;
+  return {
+    get block() {
+      header ??= chainHeader(block);
+      return header;
+    },
+    get logs() {
+      logs ??= chainReceipts(block, receipts).flatMap((receipt) => receipt.logs);
+      return logs;
+    },
+  };
+}
+
+function newPendingTransaction(ptx: PoolTransaction): NewPendingTransaction {
+  let converted: ChainTransaction | undefined;
+  return {
+    hash: ptx.hash,
+    transaction: () => {
+      converted ??= chainTransaction(ptx.tx, ptx.sender);
+      return converted;
+    },
+  };
 }
 
 function isolate(run: () => void): void {

@@ -4,17 +4,19 @@
  * chain's log index.
  */
 import type { Block } from "@ethereumjs/block";
-import { bytesToHex, type Hash, type Hex } from "viem";
+import { type Address, bytesToHex, type Hash, type Hex } from "viem";
 import type { Blockchain } from "../../execution/blockchain.js";
 import { nextBaseFee } from "../../execution/fees.js";
 import {
   type BlockId,
   type ChainBlock,
+  type ChainBlockHashes,
   type ChainHeader,
   type ChainLog,
   type ChainReader,
   type ChainReceipt,
   chainBlock,
+  chainBlockHashes,
   chainHeader,
   chainReceipt,
   chainReceipts,
@@ -28,7 +30,35 @@ export class BlockchainChainReader implements ChainReader {
   /** The head's id, kept while the head is the same block (it is read on nearly every call). */
   private head: { block: Block; id: BlockId } | undefined;
 
+  /**
+   * Converted headers of the decoded blocks the chain's cache holds (its size field serializes the
+   * whole block). Keyed by the Block object, so an entry goes when the chain's cache drops the block.
+   */
+  private readonly headers = new WeakMap<Block, ChainHeader>();
+
   constructor(private readonly chain: Blockchain) {}
+
+  private readonly header = (block: Block): ChainHeader => {
+    let header = this.headers.get(block);
+    if (header === undefined) {
+      header = chainHeader(block);
+      this.headers.set(block, header);
+    }
+    return header;
+  };
+
+  private readonly hashesOnly = (block: Block): ChainBlockHashes =>
+    chainBlockHashes(block, this.header(block));
+
+  /** Senders come from the stored receipts: a block read back from disk needs no signature recovery. */
+  private readonly fullBlock = async (block: Block): Promise<ChainBlock> => {
+    const receipts = await this.chain.receipts(bytesToHex(block.hash()));
+    const senders =
+      receipts?.length === block.transactions.length
+        ? receipts.map((receipt) => bytesToHex(receipt.sender) as Address)
+        : undefined;
+    return chainBlock(block, senders, this.header(block));
+  };
 
   finalHead(): BlockId {
     const block = this.chain.finalHead;
@@ -49,27 +79,37 @@ export class BlockchainChainReader implements ChainReader {
   }
 
   headerByNumber(number: bigint): Promise<ChainHeader | undefined> {
-    return this.chain.finalBlockAt(number).then(ifFound(chainHeader));
+    return this.chain.finalBlockAt(number).then(ifFound(this.header));
   }
 
   headerByHash(hash: Hash): Promise<ChainHeader | undefined> {
-    return this.chain.finalBlock(hash).then(ifFound(chainHeader));
+    return this.chain.finalBlock(hash).then(ifFound(this.header));
   }
 
   blockByNumber(number: bigint): Promise<ChainBlock | undefined> {
-    return this.chain.finalBlockAt(number).then(ifFound(chainBlock));
+    return this.chain.finalBlockAt(number).then(ifFound(this.fullBlock));
   }
 
   blockByHash(hash: Hash): Promise<ChainBlock | undefined> {
-    return this.chain.finalBlock(hash).then(ifFound(chainBlock));
+    return this.chain.finalBlock(hash).then(ifFound(this.fullBlock));
+  }
+
+  blockHashesByNumber(number: bigint): Promise<ChainBlockHashes | undefined> {
+    return this.chain.finalBlockAt(number).then(ifFound(this.hashesOnly));
+  }
+
+  blockHashesByHash(hash: Hash): Promise<ChainBlockHashes | undefined> {
+    return this.chain.finalBlock(hash).then(ifFound(this.hashesOnly));
   }
 
   async transaction(hash: Hash): Promise<IncludedTransaction | undefined> {
     const found = await this.locate(hash);
     if (found === undefined) return undefined;
     const { block, index } = found;
+    const receipts = await this.chain.receipts(bytesToHex(block.hash()));
+    const sender = receipts?.[index] && (bytesToHex(receipts[index].sender) as Address);
     return {
-      transaction: chainTransaction(block.transactions[index]),
+      transaction: chainTransaction(block.transactions[index], sender),
       location: transactionLocation(block, index),
     };
   }
@@ -113,8 +153,8 @@ export class BlockchainChainReader implements ChainReader {
 
 /** `convert` applied to a block that was found. */
 const ifFound =
-  <T>(convert: (block: Block) => T) =>
-  (block: Block | undefined): T | undefined =>
+  <T>(convert: (block: Block) => T | Promise<T>) =>
+  (block: Block | undefined): T | Promise<T> | undefined =>
     block === undefined ? undefined : convert(block);
 
 const idOf = (block: Block): BlockId => ({ number: block.header.number, hash: bytesToHex(block.hash()) });

@@ -1,8 +1,8 @@
 /** Blocks, transactions and receipts of final blocks (pending transactions come from the pool). */
 import { z } from "zod";
-import type { ChainBlock, ChainReader } from "../backend.js";
+import type { ChainBlock, ChainBlockHashes, ChainReader } from "../backend.js";
 import { blockNumberOf } from "../block-tag.js";
-import { formatBlock, formatReceipt, formatTransaction, quantity } from "../format.js";
+import { formatBlock, formatBlockHashes, formatReceipt, formatTransaction, quantity } from "../format.js";
 import { defineMethod } from "../method.js";
 import { type BlockTag, blockNumberOrTag, blockTag, hash, smallQuantity } from "../params.js";
 
@@ -12,6 +12,14 @@ async function blockAt(tag: BlockTag, chain: ChainReader): Promise<ChainBlock | 
   const number = blockNumberOf(tag, chain);
   if (number > chain.finalHead().number) return undefined;
   return chain.blockByNumber(number);
+}
+
+/** The same, with transaction hashes only (no transaction is converted). */
+async function blockHashesAt(tag: BlockTag, chain: ChainReader): Promise<ChainBlockHashes | undefined> {
+  if (tag.kind === "hash") return chain.blockHashesByHash(tag.hash);
+  const number = blockNumberOf(tag, chain);
+  if (number > chain.finalHead().number) return undefined;
+  return chain.blockHashesByNumber(number);
 }
 
 function transactionAt(block: ChainBlock | undefined, index: number) {
@@ -32,8 +40,12 @@ export const ethBlockMethods = [
     ["block", "fullTransactions"],
     z.tuple([blockNumberOrTag, fullFlag]),
     async ([tag, full], { backend }) => {
+      if (full !== true) {
+        const block = await blockHashesAt(tag, backend.chain);
+        return block ? formatBlockHashes(block) : null;
+      }
       const block = await blockAt(tag, backend.chain);
-      return block ? formatBlock(block, full === true) : null;
+      return block ? formatBlock(block, true) : null;
     },
   ),
   defineMethod(
@@ -41,8 +53,12 @@ export const ethBlockMethods = [
     ["blockHash", "fullTransactions"],
     z.tuple([hash, fullFlag]),
     async ([blockHash, full], { backend }) => {
+      if (full !== true) {
+        const block = await backend.chain.blockHashesByHash(blockHash);
+        return block ? formatBlockHashes(block) : null;
+      }
       const block = await backend.chain.blockByHash(blockHash);
-      return block ? formatBlock(block, full === true) : null;
+      return block ? formatBlock(block, true) : null;
     },
   ),
   defineMethod(
@@ -50,8 +66,8 @@ export const ethBlockMethods = [
     ["block"],
     z.tuple([blockNumberOrTag]),
     async ([tag], { backend }) => {
-      const block = await blockAt(tag, backend.chain);
-      return block ? quantity(block.transactions.length) : null;
+      const block = await blockHashesAt(tag, backend.chain);
+      return block ? quantity(block.transactionHashes.length) : null;
     },
   ),
   defineMethod(
@@ -59,8 +75,8 @@ export const ethBlockMethods = [
     ["blockHash"],
     z.tuple([hash]),
     async ([h], { backend }) => {
-      const block = await backend.chain.blockByHash(h);
-      return block ? quantity(block.transactions.length) : null;
+      const block = await backend.chain.blockHashesByHash(h);
+      return block ? quantity(block.transactionHashes.length) : null;
     },
   ),
   // Kairos has no uncles: 0 for any existing block.
@@ -68,7 +84,7 @@ export const ethBlockMethods = [
     "eth_getUncleCountByBlockNumber",
     ["block"],
     z.tuple([blockNumberOrTag]),
-    async ([tag], { backend }) => ((await blockAt(tag, backend.chain)) ? "0x0" : null),
+    async ([tag], { backend }) => ((await blockHashesAt(tag, backend.chain)) ? "0x0" : null),
   ),
   defineMethod("eth_getUncleCountByBlockHash", ["blockHash"], z.tuple([hash]), async ([h], { backend }) =>
     (await backend.chain.headerByHash(h)) ? "0x0" : null,
