@@ -103,6 +103,13 @@ function describeWindow(
   console.log(
     `CPU cores used per validator: ${cpu.map((c) => c.toFixed(2)).join(" ")} (sum ${cpu.reduce((a, b) => a + b, 0).toFixed(2)} of 2 on this machine)`,
   );
+  // CPU per view is robust to the machine's load, unlike views/s or latency.
+  const cpuPerView = cpu.map(
+    (c, i) => (c * seconds * 1000) / Math.max(1, delta(i, "kairos_consensus_current_view")),
+  );
+  console.log(
+    `CPU ms per view per validator: ${cpuPerView.map((c) => c.toFixed(1)).join(" ")} (mean ${(cpuPerView.reduce((a, b) => a + b, 0) / VALIDATORS).toFixed(1)})`,
+  );
   console.log(`event-loop lag p99 per validator, ms: ${lag.map((l) => l.toFixed(0)).join(" ")}`);
   console.log(
     `mean view time ${mean("kairos_consensus_view_seconds")}; mean finalization time ${mean("kairos_consensus_finalization_seconds")}`,

@@ -19,6 +19,7 @@ import { InvalidPeerAddressError } from "./errors.js";
 import { type P2pLogger, silentLogger } from "./logger.js";
 import { type Offence, PeerScoreBook, type PeerScoreOptions } from "./peer-score.js";
 import { messageId } from "./seen-cache.js";
+import { installYamuxWindowHysteresis } from "./yamux-window.js";
 
 export interface HostServices extends Record<string, unknown> {
   identify: Identify;
@@ -90,6 +91,7 @@ export class P2pHost {
 
   /** Builds the host; nothing listens or dials until `start()`. */
   static async create(options: P2pHostOptions): Promise<P2pHost> {
+    installYamuxWindowHysteresis();
     const scores = new PeerScoreBook(options.score);
     const pubsub = { ...defaultPubsubOptions, ...options.pubsub };
     const refuseBanned = (peer: PeerId) => scores.isBanned(peer.toString());

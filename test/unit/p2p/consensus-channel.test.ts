@@ -77,6 +77,19 @@ describe("consensus channel", () => {
     expect(nodes[2].channel.stats.duplicates).toBe(1);
   });
 
+  it("keeps one stream flowing past many receive windows (window updates are batched, not lost)", async () => {
+    const [sender, receiver] = await network(2);
+    // ~1 MiB in 1,000-byte frames: four times yamux's 256 KiB receive window.
+    const count = 1_050;
+    const pad = "x".repeat(980);
+    for (let i = 0; i < count; i++)
+      await sender.channel.send(receiver.host.peerId, bytes(`vote:${i}:${pad}`));
+    await waitFor("every frame", () => receiver.inbox.length === count);
+    expect(receiver.inbox.map((entry) => Number(entry.message.split(":")[1]))).toEqual(
+      Array.from({ length: count }, (_, i) => i),
+    );
+  });
+
   it("reaches a validator again after it restarts with the same identity and address", async () => {
     const nodes = await network(3);
     const [sender, , restarting] = nodes;
