@@ -96,69 +96,18 @@ async function recoverOnPool(tasks: Uint8Array[], pool: WorkerPool): Promise<(Ui
 
 export interface SenderRecoveryOptions {
   cache: SenderCache;
-  /**
-   * Threads for large batches; without one everything runs on the calling thread. A factory is called
-   * on the first large batch, so a node that never sees one starts no threads (`close()` stops them).
-   */
-  pool?: WorkerPool | (() => WorkerPool);
+  /** Threads for large batches; without one everything runs on the calling thread. */
+  pool?: WorkerPool;
   /** Batches with fewer uncached transactions than this stay on this thread (thread hops cost ~0.1 ms). */
   parallelThreshold?: number;
-}
-
-interface QueuedRecovery {
-  tx: TypedTransaction;
-  resolve(sender: RecoveredSender): void;
-  reject(error: unknown): void;
 }
 
 /** Sender recovery with a cache: what the mempool and the block executor share. */
 export class SenderRecovery {
   private readonly parallelThreshold: number;
-  private pool: WorkerPool | undefined;
-  private queued: QueuedRecovery[] = [];
 
   constructor(private readonly options: SenderRecoveryOptions) {
     this.parallelThreshold = options.parallelThreshold ?? 64;
-    if (options.pool instanceof WorkerPool) this.pool = options.pool;
-  }
-
-  /**
-   * One transaction, recovered together with every other one asked for in the same turn of the event
-   * loop (the calls of a JSON-RPC batch all arrive in one turn): a large batch goes to the worker
-   * threads in one hop, off the thread that builds blocks. Rejects with SenderRecoveryError.
-   */
-  recoverSoon(tx: TypedTransaction): Promise<RecoveredSender> {
-    return new Promise((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => this.flush());
-      this.queued.push({ tx, resolve, reject });
-    });
-  }
-
-  /** Stops the worker threads this instance started (a pool passed as an instance is the caller's). */
-  async close(): Promise<void> {
-    if (this.pool !== undefined && this.pool !== this.options.pool) await this.pool.close();
-    this.pool = undefined;
-  }
-
-  private flush(): void {
-    const batch = this.queued;
-    this.queued = [];
-    this.recoverMany(batch.map((queued) => queued.tx)).then(
-      (results) => {
-        results.forEach((result, index) => {
-          if (result.ok) batch[index].resolve(result.sender);
-          else batch[index].reject(result.error);
-        });
-      },
-      (error: unknown) => {
-        for (const queued of batch) queued.reject(error);
-      },
-    );
-  }
-
-  private threads(): WorkerPool | undefined {
-    if (this.pool === undefined && typeof this.options.pool === "function") this.pool = this.options.pool();
-    return this.pool;
   }
 
   /** One transaction, on this thread (RPC entry). Throws SenderRecoveryError. */
@@ -195,13 +144,11 @@ export class SenderRecovery {
       }
     });
     if (missing.length === 0) return results;
-    const pool = missing.length >= this.parallelThreshold ? this.threads() : undefined;
-    const missingTxs = missing.map((index) => txs[index]);
-    // A pool that fails (a thread crashed before loading) costs speed, never a valid transaction.
-    const recovered = await recoverSenders(missingTxs, pool).catch((error: unknown) => {
-      if (pool === undefined) throw error;
-      return recoverSenders(missingTxs);
-    });
+    const pool = missing.length >= this.parallelThreshold ? this.options.pool : undefined;
+    const recovered = await recoverSenders(
+      missing.map((index) => txs[index]),
+      pool,
+    );
     recovered.forEach((result, position) => {
       const index = missing[position];
       results[index] = result;

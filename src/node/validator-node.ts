@@ -19,7 +19,7 @@ import { BlsBatcher } from "../crypto/blsBatcher.js";
 import { SingleThreadBlsVerifier } from "../crypto/blsVerifier.js";
 import type { ValidatorKeys } from "../crypto/keyFiles.js";
 import { SenderCache } from "../crypto/senderCache.js";
-import { createSenderRecoveryPool, SenderRecovery } from "../crypto/senderRecovery.js";
+import { SenderRecovery } from "../crypto/senderRecovery.js";
 import { ChainApplication } from "../execution/application.js";
 import { Blockchain, type ExecutedBlockRecord } from "../execution/blockchain.js";
 import { nextBaseFee } from "../execution/fees.js";
@@ -135,12 +135,7 @@ export class ValidatorNode {
       log.info({ head: Number(chain.finalHead.header.number), genesis: chain.genesisHash }, "chain opened");
 
       // Mempool.
-      // Threads start on the first large batch (a JSON-RPC batch of raw transactions, a block to verify).
-      const recovery = new SenderRecovery({
-        cache: new SenderCache(),
-        pool: () => createSenderRecoveryPool(),
-      });
-      closers.push(() => recovery.close());
+      const recovery = new SenderRecovery({ cache: new SenderCache() });
       const pool = new TxPool({
         options: {
           chainId: genesis.chainId,
@@ -154,7 +149,7 @@ export class ValidatorNode {
           minFeeCap: config.mempool.minFeeCap > 0n ? config.mempool.minFeeCap : 1n,
         },
         state: finalStateReader(chain),
-        recovery: { recover: async (tx: TypedTransaction) => (await recovery.recoverSoon(tx)).address },
+        recovery: { recover: (tx: TypedTransaction) => recovery.recover(tx).address },
       });
 
       // Timestamps along a transaction's path, for bench/devnet.ts --trace (log level "trace").

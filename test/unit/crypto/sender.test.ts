@@ -146,48 +146,6 @@ describe("SenderRecovery with its cache", () => {
     }
   });
 
-  it("recovers the calls of one turn together on threads it starts itself, a bad signature failing alone", async () => {
-    const cache = new SenderCache(1_000);
-    let started = 0;
-    const recovery = new SenderRecovery({
-      cache,
-      pool: () => {
-        started++;
-        return createSenderRecoveryPool(1);
-      },
-      parallelThreshold: 4,
-    });
-    try {
-      const txs = await signedTxs(8);
-      const broken = createLegacyTx(
-        { nonce: 0n, gasPrice: 7n, gasLimit: 21_000n, v: 27n, r: 5n, s: 1n },
-        {
-          common: createCustomCommon({ chainId: CHAIN_ID }, Mainnet, { hardfork: Hardfork.Chainstart }),
-        },
-      );
-      // As a JSON-RPC batch does: every call starts before any is answered.
-      const calls = [...txs.map(({ tx }) => tx), broken].map((tx) => recovery.recoverSoon(tx));
-      const settled = await Promise.allSettled(calls);
-      expect(started).toBe(1);
-      for (const [index, { raw }] of txs.entries()) {
-        const expected = await recoverTransactionAddress({ serializedTransaction: raw as never });
-        expect(settled[index]).toMatchObject({
-          status: "fulfilled",
-          value: { address: expected.toLowerCase() },
-        });
-      }
-      expect(settled[8]).toMatchObject({ status: "rejected", reason: { code: "INVALID_SIGNATURE" } });
-      expect(cache.size).toBe(8);
-      // A lone call later is answered from this thread (and a cached one from the cache).
-      expect((await recovery.recoverSoon(txs[0].tx)).address).toBe(
-        (settled[0] as PromiseFulfilledResult<{ address: string }>).value.address,
-      );
-      expect(started).toBe(1);
-    } finally {
-      await recovery.close();
-    }
-  });
-
   it("evicts the least recently used sender when full", async () => {
     const cache = new SenderCache(2);
     const recovery = new SenderRecovery({ cache });
