@@ -10,6 +10,7 @@ import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { WorldState } from "../state/world-state.js";
+import { BlockStateManager } from "./block-state.js";
 import { InvalidTransactionError } from "./errors.js";
 import { creditBurnedFee } from "./fees.js";
 import { orderedTrieRoot } from "./ordered-trie.js";
@@ -61,7 +62,7 @@ export class BlockExecution {
     parentStateRoot: Uint8Array,
     headerData: HeaderData,
   ): Promise<BlockExecution> {
-    const stateManager = await context.world.at(parentStateRoot);
+    const stateManager = await context.world.at(parentStateRoot, (options) => new BlockStateManager(options));
     const vm = await createVM({
       common: context.common,
       stateManager,

@@ -5,7 +5,12 @@
  */
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
-import { Caches, getMerkleStateProof, MerkleStateManager } from "@ethereumjs/statemanager";
+import {
+  Caches,
+  getMerkleStateProof,
+  MerkleStateManager,
+  type MerkleStateManagerOpts,
+} from "@ethereumjs/statemanager";
 import { type Address, ValueEncoding } from "@ethereumjs/util";
 import { bytesToHex, type Hex } from "viem";
 import type { Namespace, WriteBatch } from "../storage/key-value.js";
@@ -43,15 +48,22 @@ export class WorldState {
     this.nodes = new TrieNodeDB(trieNamespace);
   }
 
-  /** A state manager (with caches) positioned at `stateRoot`; its commits add nodes to the store. */
-  async at(stateRoot: Uint8Array): Promise<MerkleStateManager> {
+  /**
+   * A state manager (with caches) positioned at `stateRoot`; its commits add nodes to the store.
+   * `make` picks the class (block execution uses a subclass with faster trie reads and writes).
+   */
+  async at(
+    stateRoot: Uint8Array,
+    make: (options: MerkleStateManagerOpts) => MerkleStateManager = (options) =>
+      new MerkleStateManager(options),
+  ): Promise<MerkleStateManager> {
     const trie = new MerklePatriciaTrie({
       db: this.nodes,
       useKeyHashing: true,
       common: this.common,
       valueEncoding: ValueEncoding.Bytes,
     });
-    const stateManager = new MerkleStateManager({ common: this.common, trie, caches: new Caches() });
+    const stateManager = make({ common: this.common, trie, caches: new Caches() });
     try {
       await stateManager.setStateRoot(stateRoot);
     } catch {
