@@ -1,7 +1,8 @@
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEOACode7702Tx, createFeeMarket1559Tx, createLegacyTx } from "@ethereumjs/tx";
-import { hexToBytes } from "viem";
+import { bytesToHex, hexToBytes, keccak256 } from "viem";
 import { describe, expect, it } from "vitest";
+import { nativeCustomCrypto } from "../../../src/crypto/customCrypto.js";
 import { decodeRawTransaction } from "../../../src/mempool/decode.js";
 import { CHAIN_ID, common, GWEI, hashOf, makePool, RECIPIENT, RICH, signedTx, signer } from "./fixtures.js";
 
@@ -24,6 +25,19 @@ describe("decoding raw transactions", () => {
       await pool.add(decoded, { local: true, size: raw.length });
     }
     expect(pool.status()).toEqual({ pending: 3, queued: 0 });
+  });
+
+  it("names a transaction by the hash of the bytes sent, whichever keccak the chain uses", () => {
+    const nativeCommon = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, {
+      hardfork: Hardfork.Prague,
+      customCrypto: nativeCustomCrypto(),
+    });
+    for (const type of [0, 1, 2] as const) {
+      const raw = signedTx(alice, { type }).serialize();
+      for (const chainCommon of [common, nativeCommon]) {
+        expect(bytesToHex(decodeRawTransaction(raw, chainCommon).hash())).toBe(keccak256(raw));
+      }
+    }
   });
 
   it("answers another chain's transaction with invalid chain id", () => {
