@@ -3,7 +3,8 @@
  * the payer and countersigned by the payee, both signatures verified (recovered), the countersigned
  * state persisted by the payee before it acknowledges and by the payer before pay() resolves.
  *
- *   npx tsx bench/channels.ts [--updates 20000] [--window 64] [--only 1|2] [--repeat 3]
+ *   npx tsx bench/channels.ts [--updates 20000] [--window 64] [--burst N] [--only 1|2] [--repeat 3]
+ *                             [--sequential 2000 (updates of the window-1 runs; 0 skips them)]
  *
  * Prints the native primitives' CPU cost, then for one thread (both parties, in-memory transport) and
  * two threads (payee in a worker, MessagePort), with and without LevelDB persistence: updates/s,
@@ -11,13 +12,24 @@
  * latency.
  */
 import { cpus, loadavg } from "node:os";
+import { type EventLoopUtilization, performance as perf } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { Channel } from "../src/channels/channel.js";
 import { channelId } from "../src/channels/channelId.js";
 import { nativeCrypto, nativeSigner } from "../src/channels/nativeCrypto.js";
 import { portTransport } from "../src/channels/portTransport.js";
 import { memoryTransportPair } from "../src/channels/transport.js";
-import { benchParams, domain, KEYS, openStore, type Persistence, party } from "./channelsParty.js";
+import {
+  benchParams,
+  domain,
+  KEYS,
+  ModelClock,
+  openStore,
+  type Persistence,
+  party,
+  stampedPort,
+  threadCpu,
+} from "./channelsParty.js";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,13 +37,22 @@ const arg = (name: string, fallback: number): number => {
 };
 const UPDATES = arg("updates", 20_000);
 const WINDOW = arg("window", 64);
-const SEQUENTIAL = Math.min(2_000, UPDATES);
+/** Messages each party handles per event-loop turn (Channel's `burst`; undefined: its default). */
+const BURST = process.argv.includes("--burst") ? arg("burst", 8) : undefined;
+/** Updates of the one-at-a-time (window 1) runs; `--sequential 0` skips them. */
+const SEQUENTIAL = Math.min(arg("sequential", 2_000), UPDATES);
 // Each measurement is repeated and the best run kept: on a shared machine the worst runs measure the
 // neighbours, not this code. The table says how many runs each row is the best of.
 const REPEAT = arg("repeat", 3);
 
-/** CPU time (µs) of the payee's thread when it runs in a worker; undefined when it shares the payer's. */
-type PayeeCpu = (() => Promise<number>) | undefined;
+/** A thread's CPU time (µs) and event-loop utilization so far. */
+interface ThreadUsage {
+  cpu: number;
+  elu: EventLoopUtilization;
+}
+
+/** The payee's thread usage when it runs in a worker; undefined when it shares the payer's thread. */
+type PayeeCpu = (() => Promise<ThreadUsage>) | undefined;
 
 async function best(payer: Channel, count: number, window: number, payeeCpu: PayeeCpu) {
   let top: Result | undefined;
@@ -42,22 +63,22 @@ async function best(payer: Channel, count: number, window: number, payeeCpu: Pay
   return top!;
 }
 
-const threadCpu = (): number => {
-  const { user, system } = process.threadCpuUsage();
-  return user + system;
-};
+const threadUsage = (): ThreadUsage => ({ cpu: threadCpu(), elu: perf.eventLoopUtilization() });
 
-function workerCpu(worker: Worker): () => Promise<number> {
+/** The payer's model clock (ModelClock): the payee's is set to it whenever its usage is asked for. */
+const clock = new ModelClock();
+
+function workerCpu(worker: Worker): () => Promise<ThreadUsage> {
   return () =>
     new Promise((resolve) => {
       const listener = (value: unknown) => {
-        const cpu = (value as { cpu?: { user: number; system: number } }).cpu;
-        if (cpu === undefined) return;
+        const usage = value as { cpu?: { user: number; system: number }; elu?: EventLoopUtilization };
+        if (usage.cpu === undefined || usage.elu === undefined) return;
         worker.off("message", listener);
-        resolve(cpu.user + cpu.system);
+        resolve({ cpu: usage.cpu.user + usage.cpu.system, elu: usage.elu });
       };
       worker.on("message", listener);
-      worker.postMessage({ cpu: true });
+      worker.postMessage({ cpu: true, clock: clock.now() });
     });
 }
 
@@ -70,11 +91,22 @@ function percentile(sorted: number[], p: number): number {
 
 interface Result {
   perSecond: number;
+  /**
+   * updates/s by the model clock (ModelClock): what the run would do with a core per thread and
+   * instant hand-over between them. In one thread, 10^6 / its CPU µs per update.
+   */
+  modelPerSecond: number;
   p50: number;
   p99: number;
   /** CPU µs per update on the payer's thread, and on the payee's when it has its own. */
   payerCpu: number;
   payeeCpu?: number;
+  /**
+   * Share of the run each thread's event loop was busy (not waiting for I/O or the other thread), in %.
+   * On a shared machine a thread that is descheduled while busy still counts as busy.
+   */
+  payerBusy: number;
+  payeeBusy?: number;
 }
 
 /**
@@ -85,7 +117,8 @@ async function run(payer: Channel, count: number, window: number, payeeCpu: Paye
   const latencies: number[] = new Array(count);
   let next = 0;
   const payeeBefore = await payeeCpu?.();
-  const cpuBefore = threadCpu();
+  const before = threadUsage();
+  const modelStart = clock.now();
   const start = performance.now();
   const lane = async () => {
     while (next < count) {
@@ -97,21 +130,29 @@ async function run(payer: Channel, count: number, window: number, payeeCpu: Paye
   };
   await Promise.all(Array.from({ length: Math.min(window, count) }, lane));
   const seconds = (performance.now() - start) / 1000;
-  const payerCpu = (threadCpu() - cpuBefore) / count;
+  const after = threadUsage();
+  const modelSeconds = (clock.now() - modelStart) / 1e6;
   const payeeAfter = await payeeCpu?.();
   latencies.sort((a, b) => a - b);
   return {
     perSecond: count / seconds,
+    modelPerSecond: count / modelSeconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    payerCpu,
-    payeeCpu: payeeBefore === undefined ? undefined : (payeeAfter! - payeeBefore) / count,
+    payerCpu: (after.cpu - before.cpu) / count,
+    payeeCpu: payeeBefore === undefined ? undefined : (payeeAfter!.cpu - payeeBefore.cpu) / count,
+    payerBusy: busy(before.elu, after.elu),
+    payeeBusy: payeeBefore === undefined ? undefined : busy(payeeBefore.elu, payeeAfter!.elu),
   };
 }
 
+const busy = (from: EventLoopUtilization, to: EventLoopUtilization): number =>
+  100 * perf.eventLoopUtilization(to, from).utilization;
+
 function record(setup: string, persistence: Persistence, window: number, r: Result) {
-  const cpu =
-    r.payeeCpu === undefined ? r.payerCpu.toFixed(0) : `${r.payerCpu.toFixed(0)} + ${r.payeeCpu.toFixed(0)}`;
+  // "payer + payee" when the payee has its own thread.
+  const perThread = (payer: number, payee: number | undefined): string =>
+    payee === undefined ? payer.toFixed(0) : `${payer.toFixed(0)} + ${payee.toFixed(0)}`;
   // What the slowest thread could do with a core to itself: the figure an idle machine would show.
   const capacity = 1e6 / Math.max(r.payerCpu, r.payeeCpu ?? 0);
   rows.push([
@@ -119,23 +160,28 @@ function record(setup: string, persistence: Persistence, window: number, r: Resu
     persistence,
     String(window),
     r.perSecond.toFixed(0),
-    cpu,
+    r.modelPerSecond.toFixed(0),
+    perThread(r.payerCpu, r.payeeCpu),
     capacity.toFixed(0),
+    perThread(r.payerBusy, r.payeeBusy),
     r.p50.toFixed(3),
     r.p99.toFixed(3),
   ]);
 }
 
+/** The (window, updates) of each run: pipelined, then one at a time unless skipped. */
+const runs = (): Array<readonly [number, number]> => [
+  [WINDOW, UPDATES],
+  ...(SEQUENTIAL > 0 ? [[1, SEQUENTIAL] as const] : []),
+];
+
 async function oneThread(persistence: Persistence): Promise<void> {
-  for (const [window, count] of [
-    [WINDOW, UPDATES],
-    [1, SEQUENTIAL],
-  ] as const) {
+  for (const [window, count] of runs()) {
     nonce++;
     const [ta, tb] = memoryTransportPair();
     const stores = [await openStore(persistence), await openStore(persistence)];
-    const payer = await party(0, nonce, ta, stores[0], window);
-    await party(1, nonce, tb, stores[1], window);
+    const payer = await party(0, nonce, ta, stores[0], window, BURST);
+    await party(1, nonce, tb, stores[1], window, BURST);
     await payer.open(0n);
     await payer.fund(10n ** 30n);
     await run(payer, Math.min(1000, count), window, undefined); // warm-up
@@ -145,17 +191,14 @@ async function oneThread(persistence: Persistence): Promise<void> {
 }
 
 async function twoThreads(persistence: Persistence): Promise<void> {
-  for (const [window, count] of [
-    [WINDOW, UPDATES],
-    [1, SEQUENTIAL],
-  ] as const) {
+  for (const [window, count] of runs()) {
     nonce++;
     const worker = new Worker(new URL("./channelsPayee.ts", import.meta.url), {
-      workerData: { nonce, persistence, window },
+      workerData: { nonce, persistence, window, burst: BURST },
     });
     await new Promise<void>((resolve) => worker.once("message", () => resolve()));
     const store = await openStore(persistence);
-    const payer = await party(0, nonce, portTransport(worker), store, window);
+    const payer = await party(0, nonce, portTransport(stampedPort(worker, clock)), store, window, BURST);
     await payer.open(0n);
     await payer.fund(10n ** 30n);
     const payeeCpu = workerCpu(worker);
@@ -225,8 +268,10 @@ const header = [
   "persistence",
   "window",
   "updates/s",
+  "modelled updates/s (a core per thread)",
   "CPU µs/update (payer + payee thread)",
   "updates/s per busiest core",
+  "busy % (payer + payee)",
   "pay p50 ms",
   "pay p99 ms",
 ];

@@ -1,20 +1,27 @@
 /** The payee of bench/channels.ts on its own thread: countersigns whatever the payer sends over the port. */
+import { performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import { portTransport } from "../src/channels/portTransport.js";
-import { openStore, type Persistence, party } from "./channelsParty.js";
+import { ModelClock, openStore, type Persistence, party, stampedPort } from "./channelsParty.js";
 
-const { nonce, persistence, window } = workerData as {
+const { nonce, persistence, window, burst } = workerData as {
   nonce: bigint;
   persistence: Persistence;
   window: number;
+  burst?: number;
 };
 const port = parentPort!;
 const store = await openStore(persistence);
-await party(1, nonce, portTransport(port), store, window);
+const clock = new ModelClock();
+await party(1, nonce, portTransport(stampedPort(port, clock)), store, window, burst);
 port.postMessage({ ready: true });
 port.on("message", async (value: unknown) => {
-  // The payer asks for this thread's CPU time around each run (process.threadCpuUsage: this thread only).
-  if ((value as { cpu?: boolean }).cpu) port.postMessage({ cpu: process.threadCpuUsage() });
+  // The payer asks for this thread's CPU time (process.threadCpuUsage: this thread only) and event-loop
+  // utilization around each run.
+  // It also sets this thread's model clock to the payer's (ModelClock: both are idle between runs).
+  const { cpu, clock: at } = value as { cpu?: boolean; clock?: number };
+  if (at !== undefined) clock.set(at);
+  if (cpu) port.postMessage({ cpu: process.threadCpuUsage(), elu: performance.eventLoopUtilization() });
   if ((value as { stop?: boolean }).stop) {
     await store.close();
     port.postMessage({ stopped: true });

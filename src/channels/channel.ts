@@ -63,6 +63,12 @@ export interface ChannelOptions {
   window?: number;
   /** How long my proposal waits for everyone's signature (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Incoming messages handled per turn of the event loop (default 8). Between turns, store writes
+   * complete and acknowledgements leave: fewer means shorter waits for the other side, more means
+   * fewer writes.
+   */
+  burst?: number;
 }
 
 /** An update in flight: a state one version above the previous one, and the signatures gathered so far. */
@@ -93,6 +99,7 @@ export class Channel {
   private readonly writer: CoalescingWriter;
   private readonly window: number;
   private readonly timeoutMs: number;
+  private readonly burst: number;
 
   /** Highest state signed by everyone. */
   private latestSigned: SignedState | undefined;
@@ -124,8 +131,12 @@ export class Channel {
   private readonly idleWaiters: Array<() => void> = [];
   private signQueue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
-  /** Incoming messages are handled one after another, in arrival order. */
-  private inbox: Promise<void> = Promise.resolve();
+  /** Incoming messages, handled one after another in arrival order, from `inboxHead` on. */
+  private inbox: ChannelMessage[] = [];
+  private inboxHead = 0;
+  private handling = false;
+  /** Messages handled since the event loop last had a turn (at most `burst`). */
+  private handledThisTurn = 0;
   /** Version -1: what precedes the pre-funding state, so version 0 is checked like any update. */
   private readonly genesis: ChannelState;
 
@@ -147,6 +158,7 @@ export class Channel {
     this.writer = new CoalescingWriter(options.store, this.id);
     this.window = options.window ?? 64;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.burst = Math.max(1, options.burst ?? 8);
     this.latestSigned = record?.latest;
     this.signedFinal = record?.signedFinal;
     this.highestSigned = maxOf(
@@ -159,9 +171,7 @@ export class Channel {
     this.durableUpTo = this.highestSigned;
     const zeros = new Array<bigint>(this.size).fill(0n);
     this.genesis = { channelId: this.id, version: -1n, balances: zeros, deposits: zeros, isFinal: false };
-    options.transport.onMessage((message) => {
-      this.inbox = this.inbox.then(() => this.handle(message));
-    });
+    options.transport.onMessage((message) => this.receive(message));
   }
 
   /** Builds a channel from whatever its store remembers (nothing, for a new channel). */
@@ -265,6 +275,8 @@ export class Channel {
 
   /** Stops handling messages and fails what is in flight. The store is the caller's to close. */
   async stop(): Promise<void> {
+    this.inbox = [];
+    this.inboxHead = 0;
     this.failFrom(-1n, new ChannelError("CLOSED_TRANSPORT", "channel stopped"));
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -434,6 +446,36 @@ export class Channel {
   }
 
   // ---- receiving ----------------------------------------------------------------------------
+
+  private receive(message: ChannelMessage): void {
+    this.inbox.push(message);
+    if (this.handling) return;
+    this.handling = true;
+    queueMicrotask(() => void this.handleInbox());
+  }
+
+  /**
+   * Handles queued messages in order, giving the event loop a turn after every `burst` of them. A
+   * transport may hand over a long stream without returning to the loop (a MessagePort delivers all it
+   * holds, and whatever arrives meanwhile, in one go), and until the loop turns no store write
+   * completes: no acknowledgement and no pay() could be released while the stream lasts, and the two
+   * sides would take turns instead of working at once.
+   */
+  private async handleInbox(): Promise<void> {
+    while (this.inboxHead < this.inbox.length) {
+      const message = this.inbox[this.inboxHead++];
+      await this.handle(message);
+      // Counted across calls: a MessagePort hands a stream over a few messages per event, and the
+      // inbox empties between events of the same turn.
+      if (++this.handledThisTurn >= this.burst) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.handledThisTurn = 0;
+      }
+    }
+    this.inbox = [];
+    this.inboxHead = 0;
+    this.handling = false;
+  }
 
   private async handle(message: ChannelMessage): Promise<void> {
     if (message.channelId.toLowerCase() !== this.id.toLowerCase()) return;
