@@ -3,7 +3,7 @@
  * the payer and countersigned by the payee, both signatures verified (recovered), the countersigned
  * state persisted by the payee before it acknowledges and by the payer before pay() resolves.
  *
- *   npx tsx bench/channels.ts [--updates 20000] [--window 64] [--burst N] [--only 1|2] [--repeat 3]
+ *   npx tsx bench/channels.ts [--updates 20000] [--window 64] [--burst N] [--only 1|2] [--repeat 3] [--model]
  *                             [--sequential 2000 (updates of the window-1 runs; 0 skips them)]
  *
  * Prints the native primitives' CPU cost, then for one thread (both parties, in-memory transport) and
@@ -65,7 +65,12 @@ async function best(payer: Channel, count: number, window: number, payeeCpu: Pay
 
 const threadUsage = (): ThreadUsage => ({ cpu: threadCpu(), elu: perf.eventLoopUtilization() });
 
-/** The payer's model clock (ModelClock): the payee's is set to it whenever its usage is asked for. */
+/**
+ * The payer's model clock (ModelClock), with `--model`: messages between the threads then carry its
+ * stamps, and the payee's clock is set to it whenever its usage is asked for. Off by default: reading
+ * the CPU clock per message costs ~1.5 µs per update.
+ */
+const MODEL = process.argv.includes("--model");
 const clock = new ModelClock();
 
 function workerCpu(worker: Worker): () => Promise<ThreadUsage> {
@@ -95,7 +100,7 @@ interface Result {
    * updates/s by the model clock (ModelClock): what the run would do with a core per thread and
    * instant hand-over between them. In one thread, 10^6 / its CPU µs per update.
    */
-  modelPerSecond: number;
+  modelPerSecond?: number;
   p50: number;
   p99: number;
   /** CPU µs per update on the payer's thread, and on the payee's when it has its own. */
@@ -136,7 +141,7 @@ async function run(payer: Channel, count: number, window: number, payeeCpu: Paye
   latencies.sort((a, b) => a - b);
   return {
     perSecond: count / seconds,
-    modelPerSecond: count / modelSeconds,
+    modelPerSecond: MODEL || payeeCpu === undefined ? count / modelSeconds : undefined,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     payerCpu: (after.cpu - before.cpu) / count,
@@ -160,7 +165,7 @@ function record(setup: string, persistence: Persistence, window: number, r: Resu
     persistence,
     String(window),
     r.perSecond.toFixed(0),
-    r.modelPerSecond.toFixed(0),
+    r.modelPerSecond?.toFixed(0) ?? "–",
     perThread(r.payerCpu, r.payeeCpu),
     capacity.toFixed(0),
     perThread(r.payerBusy, r.payeeBusy),
@@ -194,11 +199,12 @@ async function twoThreads(persistence: Persistence): Promise<void> {
   for (const [window, count] of runs()) {
     nonce++;
     const worker = new Worker(new URL("./channelsPayee.ts", import.meta.url), {
-      workerData: { nonce, persistence, window, burst: BURST },
+      workerData: { nonce, persistence, window, burst: BURST, model: MODEL },
     });
     await new Promise<void>((resolve) => worker.once("message", () => resolve()));
     const store = await openStore(persistence);
-    const payer = await party(0, nonce, portTransport(stampedPort(worker, clock)), store, window, BURST);
+    const link = MODEL ? stampedPort(worker, clock) : worker;
+    const payer = await party(0, nonce, portTransport(link), store, window, BURST);
     await payer.open(0n);
     await payer.fund(10n ** 30n);
     const payeeCpu = workerCpu(worker);

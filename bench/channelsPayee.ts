@@ -4,16 +4,18 @@ import { parentPort, workerData } from "node:worker_threads";
 import { portTransport } from "../src/channels/portTransport.js";
 import { ModelClock, openStore, type Persistence, party, stampedPort } from "./channelsParty.js";
 
-const { nonce, persistence, window, burst } = workerData as {
+const { nonce, persistence, window, burst, model } = workerData as {
   nonce: bigint;
   persistence: Persistence;
   window: number;
   burst?: number;
+  /** Stamp messages with this thread's model clock (bench/channels.ts --model). */
+  model: boolean;
 };
 const port = parentPort!;
 const store = await openStore(persistence);
 const clock = new ModelClock();
-await party(1, nonce, portTransport(stampedPort(port, clock)), store, window, burst);
+await party(1, nonce, portTransport(model ? stampedPort(port, clock) : port), store, window, burst);
 port.postMessage({ ready: true });
 port.on("message", async (value: unknown) => {
   // The payer asks for this thread's CPU time (process.threadCpuUsage: this thread only) and event-loop
