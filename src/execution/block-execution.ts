@@ -5,15 +5,18 @@
  */
 import { type Block, type BlockHeader, createBlock, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
-import type { CustomPrecompile, EVMInterface } from "@ethereumjs/evm";
+import type { CustomPrecompile, EVMInterface, Log } from "@ethereumjs/evm";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
+import type { Address } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { WorldState } from "../state/world-state.js";
 import { BlockStateManager } from "./block-state.js";
 import { InvalidTransactionError } from "./errors.js";
 import { creditBurnedFee } from "./fees.js";
+import { enableJumpAnalysisCache } from "./jump-analysis-cache.js";
 import { orderedTrieRoot } from "./ordered-trie.js";
+import { applyPlainTransfer, plainTransfersSupported, type TransferResult } from "./plain-transfer.js";
 import { consensusReceipt, type ExecutionReceipt } from "./receipts.js";
 import { checkAgainstState, type DecodedTransaction, type InclusionEnvironment } from "./tx-validation.js";
 import { trackCallers } from "./usdc-precompile.js";
@@ -46,6 +49,11 @@ export class BlockExecution {
   private gasUsedSoFar = 0n;
   private readonly bloom = new Uint8Array(256);
   private readonly block: Block;
+  /** Set once someone listens to the EVM: from then on every transaction goes through it. */
+  private evmObserved = false;
+  private readonly plainTransfers: boolean;
+  /** Addresses (unprefixed hex) of every precompile, ours included: a transfer to one runs its code. */
+  private readonly precompiles: ReadonlySet<string>;
 
   private constructor(
     private readonly context: ExecutionContext,
@@ -55,6 +63,8 @@ export class BlockExecution {
     readonly header: BlockHeader,
   ) {
     this.block = createBlock({ header }, { common: context.common, setHardfork: false });
+    this.plainTransfers = plainTransfersSupported(context.common);
+    this.precompiles = new Set(vm.evm.precompiles.keys());
   }
 
   static async begin(
@@ -69,6 +79,8 @@ export class BlockExecution {
       evmOpts: { customPrecompiles: context.precompiles },
     });
     trackCallers(vm.evm);
+    // A block calls the same contracts over and over (a token): analyse each code array once.
+    await enableJumpAnalysisCache(vm.evm);
     // One checkpoint around the whole block: each transaction's commit then stays in the caches
     // instead of rewriting the trie, and the trie is updated once, in finish().
     await stateManager.checkpoint();
@@ -82,6 +94,7 @@ export class BlockExecution {
 
   /** The EVM that runs each `apply`: a tracer listens to its events (debug_traceTransaction's replay). */
   get evm(): EVMInterface {
+    this.evmObserved = true;
     return this.vm.evm;
   }
 
@@ -111,28 +124,18 @@ export class BlockExecution {
     }
     const account = await this.stateManager.getAccount(sender);
     checkAgainstState(decoded, account, this.environment);
-    let result: Awaited<ReturnType<typeof runTx>>;
-    try {
-      result = await runTx(this.vm, {
-        tx,
-        block: this.block,
-        blockGasUsed: this.gasUsedSoFar,
-        skipHardForkValidation: true,
-      });
-    } catch (error) {
-      throw new InvalidTransactionError("EXECUTION_FAILED", (error as Error).message, decoded.hash);
-    }
+    const result = (await this.transfer(decoded)) ?? (await this.run(decoded));
     await creditBurnedFee(this.stateManager, this.header.coinbase, result.amountSpent, result.minerValue);
     this.gasUsedSoFar += result.totalGasSpent;
-    const logsBloom = result.bloom.bitvector;
+    const { logsBloom } = result;
     for (let i = 0; i < 256; i++) this.bloom[i] |= logsBloom[i];
     const receipt: ExecutionReceipt = {
       txType: tx.type,
-      status: result.execResult.exceptionError === undefined ? 1 : 0,
+      status: result.failed ? 0 : 1,
       cumulativeGasUsed: this.gasUsedSoFar,
       gasUsed: result.totalGasSpent,
       effectiveGasPrice: effectiveGasPrice(tx, this.header.baseFeePerGas ?? 0n),
-      logs: result.execResult.logs ?? [],
+      logs: result.logs,
       logsBloom,
       sender: sender.bytes,
       ...(result.createdAddress !== undefined ? { contractAddress: result.createdAddress.bytes } : {}),
@@ -140,6 +143,45 @@ export class BlockExecution {
     const executed = { decoded, receipt };
     this.executed.push(executed);
     return executed;
+  }
+
+  /** A plain transfer without the EVM, unless a tracer watches the EVM (see plain-transfer.ts). */
+  private async transfer(decoded: DecodedTransaction): Promise<TransactionRun | undefined> {
+    if (this.evmObserved || !this.plainTransfers) return undefined;
+    const header = { coinbase: this.header.coinbase, baseFeePerGas: this.header.baseFeePerGas ?? 0n };
+    const result = await applyPlainTransfer(
+      this.stateManager,
+      decoded.tx,
+      decoded.sender,
+      header,
+      this.precompiles,
+    );
+    return result === undefined
+      ? undefined
+      : { ...result, failed: false, logs: [], logsBloom: new Uint8Array(256) };
+  }
+
+  private async run(decoded: DecodedTransaction): Promise<TransactionRun> {
+    let result: Awaited<ReturnType<typeof runTx>>;
+    try {
+      result = await runTx(this.vm, {
+        tx: decoded.tx,
+        block: this.block,
+        blockGasUsed: this.gasUsedSoFar,
+        skipHardForkValidation: true,
+      });
+    } catch (error) {
+      throw new InvalidTransactionError("EXECUTION_FAILED", (error as Error).message, decoded.hash);
+    }
+    return {
+      totalGasSpent: result.totalGasSpent,
+      amountSpent: result.amountSpent,
+      minerValue: result.minerValue,
+      failed: result.execResult.exceptionError !== undefined,
+      logs: result.execResult.logs ?? [],
+      logsBloom: result.bloom.bitvector,
+      createdAddress: result.createdAddress,
+    };
   }
 
   /** Computes the post-state root and the receipts root. The new trie nodes stay buffered in memory. */
@@ -155,6 +197,14 @@ export class BlockExecution {
     );
     return { stateRoot, receiptsRoot, logsBloom: this.bloom.slice(), gasUsed: this.gasUsedSoFar };
   }
+}
+
+/** What one transaction's run leaves for the receipt and the fees. */
+interface TransactionRun extends TransferResult {
+  failed: boolean;
+  logs: Log[];
+  logsBloom: Uint8Array;
+  createdAddress?: Address;
 }
 
 export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {

@@ -2,8 +2,8 @@
  * EthereumJS analyses a contract's code (valid jump destinations, decoded PUSH values, opcode table
  * entries) every time a message runs it: for the 5 kB USDC token that was a fifth of an eth_call. The
  * analysis depends only on the code and the EVM's opcode table, both immutable, so for the EVMs
- * registered here it is remembered per code array (the read view's code cache hands out the same array
- * for an account every time) and per opcode table. Other EVMs (block execution) are left as they are.
+ * registered here it is remembered per code array (a state manager's code cache hands out the same array
+ * for an account every time) and per opcode table: simulations' EVMs and block execution's.
  *
  * EthereumJS exports neither the Interpreter nor a hook for this: its method is wrapped once. If the
  * module layout ever changes, `enableJumpAnalysisCache` resolves false and nothing is wrapped.
