@@ -2,6 +2,7 @@
  * Minimmit's Network (consensus/engine.ts) over libp2p: signed messages and certificates travel on
  * direct validator streams (p2p/consensus-channel.ts); fetches of missing blocks and certificates go
  * through the sync protocol and their answers are fed back to the engine like any other message.
+ * Certificates are forwarded by the rotating few that `CertificateRelay` picks, not by everyone.
  */
 import type { ValidatorIndex } from "../consensus/application.js";
 import type { ConsensusEngine, FetchRequest, Network } from "../consensus/engine.js";
@@ -10,14 +11,25 @@ import { encodeMessage } from "../consensus/wire.js";
 import type { ConsensusChannel } from "../p2p/consensus-channel.js";
 import type { SyncProtocol } from "../p2p/sync.js";
 import type { SyncRequest } from "../p2p/sync-request.js";
+import { CertificateRelay } from "./certificate-relay.js";
 import { decodeMessageList } from "./message-list.js";
 
 export interface NetworkLogger {
   debug(object: object, message: string): void;
 }
 
+/** Who this validator is, for certificate forwarding (certificate-relay.ts). */
+export interface RelaySettings {
+  self: ValidatorIndex;
+  f: number;
+  /** The view timeout: validators outside a view's forwarders send to laggards after it. */
+  fallbackMs: number;
+}
+
 export class ConsensusNetwork implements Network {
   private engine: ConsensusEngine | undefined;
+  private readonly relay: CertificateRelay;
+  private readonly indexOf: Map<string, ValidatorIndex>;
 
   constructor(
     private readonly channel: ConsensusChannel<ConsensusMessage>,
@@ -25,7 +37,27 @@ export class ConsensusNetwork implements Network {
     /** `peers[i]` is validator i's peer ID. */
     private readonly peers: readonly string[],
     private readonly log: NetworkLogger,
-  ) {}
+    relay: RelaySettings,
+  ) {
+    this.indexOf = new Map(peers.map((peer, index) => [peer, index]));
+    this.relay = new CertificateRelay({
+      ...relay,
+      validators: peers.length,
+      sendTo: (to, certificate) => this.send(to, certificate),
+      broadcast: (certificate) => this.broadcastNow(certificate),
+    });
+  }
+
+  /** Every message that arrives from a validator, before verification: evidence of the view it reached. */
+  heard(peer: string, message: ConsensusMessage): void {
+    const index = this.indexOf.get(peer);
+    if (index !== undefined) this.relay.heard(index, message);
+  }
+
+  /** Stops pending certificate forwards. */
+  close(): void {
+    this.relay.close();
+  }
 
   /** The engine is built after the network (it takes it as a dependency); answers go to it. */
   attach(engine: ConsensusEngine): void {
@@ -33,6 +65,16 @@ export class ConsensusNetwork implements Network {
   }
 
   broadcast(message: ConsensusMessage): void {
+    if (
+      message.type === "mNotarization" ||
+      message.type === "lNotarization" ||
+      message.type === "nullification"
+    )
+      this.relay.relay(message);
+    else this.broadcastNow(message);
+  }
+
+  private broadcastNow(message: ConsensusMessage): void {
     this.channel.broadcast(encodeMessage(message)).catch((error: unknown) => {
       this.log.debug({ error: String(error), type: message.type, view: message.view }, "broadcast failed");
     });

@@ -12,6 +12,7 @@ import type { ValidatorIndex } from "../consensus/application.js";
 import { ConsensusEngine, type Network } from "../consensus/engine.js";
 import { leaderSchedule } from "../consensus/leader.js";
 import type { ConsensusMessage, Proposal } from "../consensus/messages.js";
+import { quorums } from "../consensus/quorums.js";
 import type { ValidatorSigner } from "../consensus/signing.js";
 import { decodeMessage } from "../consensus/wire.js";
 import { blsPublicKeyFromBytes } from "../crypto/bls.js";
@@ -208,10 +209,15 @@ export class ValidatorNode {
       });
       const peerIds = validators.map((v) => v.peerId);
       let engine: ConsensusEngine | undefined;
+      // Set once the network exists: it learns from every arriving message which view its sender reached.
+      let heard: ConsensusNetwork | undefined;
       const channel = new ConsensusChannel<ConsensusMessage>(host, {
         validators: peerIds,
         decode: (bytes) => decodeMessage(bytes),
-        verify: (message) => (engine === undefined ? "ignore" : messageVerifier.verify(engine, message)),
+        verify: (message, from) => {
+          heard?.heard(from, message);
+          return engine === undefined ? "ignore" : messageVerifier.verify(engine, message);
+        },
         onMessage: (message) => engine?.receive(message),
         maxMessageBytes: config.p2p.maxMessageSize,
         logger: log.child({ module: "consensus-channel" }),
@@ -237,7 +243,14 @@ export class ValidatorNode {
         sync,
         peerIds,
         log.child({ module: "consensus-network" }),
+        {
+          self: index,
+          f: quorums(validators.length, config.consensus.f).f,
+          fallbackMs: config.consensus.viewTimeoutMs,
+        },
       );
+      heard = network;
+      closers.push(() => network.close());
       engine = new ConsensusEngine(
         {
           validators: validators.length,

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ValidatorIndex } from "../../../src/consensus/application.js";
+import type { Certificate, ConsensusMessage } from "../../../src/consensus/messages.js";
+import { CertificateRelay } from "../../../src/node/certificate-relay.js";
+
+const DIGEST = `0x${"ab".repeat(32)}` as const;
+const OTHER = `0x${"cd".repeat(32)}` as const;
+const signature = new Uint8Array(96);
+
+function notarization(view: number, type: "mNotarization" | "lNotarization" = "mNotarization"): Certificate {
+  return { type, view, digest: DIGEST, signers: new Uint8Array(1), signature };
+}
+
+function vote(view: number, signer: ValidatorIndex): ConsensusMessage {
+  return { type: "vote", view, digest: OTHER, signer, signature };
+}
+
+/** Validator `self` of six (f = 1), recording what it sends; the fallback is one view timeout of 2 s. */
+function relayFor(self: ValidatorIndex) {
+  const sent: { to: ValidatorIndex | "all"; view: number }[] = [];
+  const relay = new CertificateRelay({
+    self,
+    validators: 6,
+    f: 1,
+    fallbackMs: 2_000,
+    sendTo: (to, certificate) => sent.push({ to, view: certificate.view }),
+    broadcast: (certificate) => sent.push({ to: "all", view: certificate.view }),
+  });
+  return { relay, sent };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("certificate relay", () => {
+  it("has f + 1 validators of each view forward at once, rotating over the validator set", () => {
+    const forwarders = (view: number) =>
+      [0, 1, 2, 3, 4, 5].filter((self) => relayFor(self).relay.forwardsAtOnce(view));
+    for (let view = 0; view < 12; view++) expect(forwarders(view)).toHaveLength(2);
+    // Over six consecutive views every validator forwards.
+    const all = new Set(Array.from({ length: 6 }, (_, view) => forwarders(view)).flat());
+    expect([...all].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("a forwarder sends to everyone at once", () => {
+    const view = 7;
+    const self = [0, 1, 2, 3, 4, 5].find((i) => relayFor(i).relay.forwardsAtOnce(view))!;
+    const { relay, sent } = relayFor(self);
+    relay.relay(notarization(view));
+    expect(sent).toEqual([{ to: "all", view }]);
+  });
+
+  it("anyone else sends after a view timeout, only to peers that showed nothing past the view", () => {
+    vi.useFakeTimers();
+    const view = 7;
+    const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
+    const peers = [0, 1, 2, 3, 4, 5].filter((i) => i !== self);
+    const { relay, sent } = relayFor(self);
+    relay.relay(notarization(view));
+    expect(sent).toEqual([]);
+
+    // peers[0] voted in the next view; peers[1] forwarded this view's certificate; peers[2] voted only
+    // in this view (it may be stuck in it); peers[3] signed a vote of a later view in someone else's
+    // name, which says nothing about peers[3]; peers[4] said nothing.
+    relay.heard(peers[0], vote(view + 1, peers[0]));
+    relay.heard(peers[1], notarization(view));
+    relay.heard(peers[2], vote(view, peers[2]));
+    relay.heard(peers[3], vote(view + 5, peers[0]));
+    vi.advanceTimersByTime(1_999);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([peers[2], peers[3], peers[4]].map((to) => ({ to, view })));
+  });
+
+  it("a certificate sent again (a view timeout, a restart) goes at once to whoever lags", () => {
+    vi.useFakeTimers();
+    const view = 7;
+    const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
+    const peers = [0, 1, 2, 3, 4, 5].filter((i) => i !== self);
+    const { relay, sent } = relayFor(self);
+    relay.relay(notarization(view));
+    for (const peer of peers.slice(1)) relay.heard(peer, vote(view + 1, peer));
+    relay.relay(notarization(view));
+    expect(sent).toEqual([{ to: peers[0], view }]);
+  });
+
+  it("an M- and an L-notarization of one view are relayed separately; close cancels what is pending", () => {
+    vi.useFakeTimers();
+    const view = 7;
+    const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
+    const { relay, sent } = relayFor(self);
+    relay.relay(notarization(view, "mNotarization"));
+    relay.relay(notarization(view, "lNotarization"));
+    expect(sent).toEqual([]);
+    relay.close();
+    vi.advanceTimersByTime(10_000);
+    expect(sent).toEqual([]);
+  });
+});
