@@ -126,6 +126,19 @@ describe.each(Object.keys(transports))("update protocol over the %s transport", 
   });
 });
 
+describe("pipelined payments", () => {
+  it("the payee answers a long stream as it goes: the first payment completes before it has countersigned the last", async () => {
+    // A MessagePort hands everything queued over in one go; the payee still lets its acknowledgements
+    // out every few updates instead of after the whole stream (the two sides then work at once).
+    const [a, b] = await openFunded(await transports.messageport(), 10n * USDC);
+    const payments = Array.from({ length: 64 }, () => a.pay(1n));
+    const countersignedWhenFirstDone = await payments[0].then(() => b.latest!.state.version);
+    const last = (await Promise.all(payments)).at(-1)!.state.version;
+    expect(countersignedWhenFirstDone).toBeLessThan(last);
+    expect(b.latest).toEqual(a.latest);
+  });
+});
+
 describe("persistence before acknowledgement", () => {
   it("every acknowledged update is in the payee's LevelDB store, and a restarted payee carries on from it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kairos-channel-"));
