@@ -3,7 +3,7 @@
  * and (r, s, recovery id) — 97 bytes — so the same recovery can run here or on a worker thread.
  */
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { type Address, bytesToHex } from "viem";
+import { type Address, bytesToHex, hexToBytes, numberToHex } from "viem";
 import { SenderRecoveryError } from "./errors.js";
 import { nativeKeccak256 } from "./native.js";
 import { recoverPublicKey, SIGNATURE_TASK_BYTES } from "./secp256k1.js";
@@ -65,12 +65,9 @@ function recoveryIdOf(tx: TypedTransaction, v: bigint): number | undefined {
   return id === 0n || id === 1n ? Number(id) : undefined;
 }
 
+/** `value` (below 2^256) as 32 big-endian bytes; one hex conversion instead of 32 bigint shifts. */
 function writeWord(target: Uint8Array, offset: number, value: bigint): void {
-  let rest = value;
-  for (let index = offset + 31; index >= offset; index--) {
-    target[index] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
+  target.set(hexToBytes(numberToHex(value, { size: 32 })), offset);
 }
 
 export function addressOfPublicKey(publicKey: Uint8Array): Address {
