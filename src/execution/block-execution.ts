@@ -11,7 +11,6 @@ import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Address } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { WorldState } from "../state/world-state.js";
-import { BlockStateManager } from "./block-state.js";
 import { InvalidTransactionError } from "./errors.js";
 import { creditBurnedFee } from "./fees.js";
 import { enableJumpAnalysisCache } from "./jump-analysis-cache.js";
@@ -72,7 +71,7 @@ export class BlockExecution {
     parentStateRoot: Uint8Array,
     headerData: HeaderData,
   ): Promise<BlockExecution> {
-    const stateManager = await context.world.at(parentStateRoot, (options) => new BlockStateManager(options));
+    const stateManager = await context.world.at(parentStateRoot);
     const vm = await createVM({
       common: context.common,
       stateManager,

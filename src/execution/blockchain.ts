@@ -10,6 +10,7 @@ import { bytesToHex, type Hex } from "viem";
 import { WorldState } from "../state/world-state.js";
 import { type ChainStorage, createChainStorage, type KeyValueStore } from "../storage/index.js";
 import type { ExecutionContext } from "./block-execution.js";
+import { BlockStateManager } from "./block-state.js";
 import { createKairosCommon } from "./chain.js";
 import { type Genesis, genesisBlock, totalSupply, writeGenesisState } from "./genesis.js";
 import { type BlockLogs, type ChainLog, type LogFilter, LogIndex } from "./log-index.js";
@@ -74,7 +75,12 @@ export class Blockchain {
   static async open(store: KeyValueStore, genesis: Genesis): Promise<Blockchain> {
     const common = createKairosCommon(genesis.chainId);
     const storage = createChainStorage(store);
-    const world = new WorldState(store.namespace("trie"), common);
+    // Blocks and every state read (RPC, mempool) go through the decoded-node cache (block-state.ts).
+    const world = new WorldState(
+      store.namespace("trie"),
+      common,
+      (options) => new BlockStateManager(options),
+    );
     const stateRoot = await writeGenesisState(genesis, await world.at(KECCAK256_RLP));
     const first = genesisBlock(genesis, stateRoot, common);
     const firstHash = bytesToHex(first.hash());

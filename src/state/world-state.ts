@@ -44,26 +44,22 @@ export class WorldState {
   constructor(
     trieNamespace: Namespace,
     private readonly common: Common,
+    /** The state manager class for `at()` and read views (block execution passes a faster subclass). */
+    private readonly make: (options: MerkleStateManagerOpts) => MerkleStateManager = (options) =>
+      new MerkleStateManager(options),
   ) {
     this.nodes = new TrieNodeDB(trieNamespace);
   }
 
-  /**
-   * A state manager (with caches) positioned at `stateRoot`; its commits add nodes to the store.
-   * `make` picks the class (block execution uses a subclass with faster trie reads and writes).
-   */
-  async at(
-    stateRoot: Uint8Array,
-    make: (options: MerkleStateManagerOpts) => MerkleStateManager = (options) =>
-      new MerkleStateManager(options),
-  ): Promise<MerkleStateManager> {
+  /** A state manager (with caches) positioned at `stateRoot`; its commits add nodes to the store. */
+  async at(stateRoot: Uint8Array): Promise<MerkleStateManager> {
     const trie = new MerklePatriciaTrie({
       db: this.nodes,
       useKeyHashing: true,
       common: this.common,
       valueEncoding: ValueEncoding.Bytes,
     });
-    const stateManager = make({ common: this.common, trie, caches: new Caches() });
+    const stateManager = this.make({ common: this.common, trie, caches: new Caches() });
     try {
       await stateManager.setStateRoot(stateRoot);
     } catch {
