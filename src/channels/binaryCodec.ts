@@ -81,8 +81,10 @@ export function encodeBatch(messages: readonly ChannelMessage[]): ArrayBuffer {
       size += 5 + text.length;
     }
   }
-  const bytes = Buffer.alloc(size);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Written in place into the ArrayBuffer handed over (Buffer.alloc's own would need a copy to detach).
+  const buffer = new ArrayBuffer(size);
+  const bytes = Buffer.from(buffer);
+  const view = new DataView(buffer);
   let at = 0;
   for (const [i, m] of messages.entries()) {
     const text = json.get(i);
@@ -130,7 +132,7 @@ export function encodeBatch(messages: readonly ChannelMessage[]): ArrayBuffer {
       at += WORD;
     }
   }
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return buffer;
 }
 
 /**
