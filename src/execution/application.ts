@@ -78,8 +78,9 @@ export class ChainApplication implements Application {
       candidates: this.pool.candidates(context.parent),
     });
     if (built.rejected.length > 0) this.pool.dropRejected?.(built.rejected);
-    this.chain.keepSpeculative({ block: built.block, receipts: built.receipts });
-    return { digest: bytesToHex(built.block.hash()), payload: built.block.serialize() };
+    const payload = built.block.serialize();
+    this.chain.keepSpeculative({ block: built.block, receipts: built.receipts, payload });
+    return { digest: bytesToHex(built.block.hash()), payload };
   }
 
   async verify(proposed: ProposedBlock, context: BlockContext): Promise<VerifyResult> {

@@ -31,6 +31,8 @@ export class GenesisMismatchError extends Error {
 export interface ExecutedBlockRecord {
   block: Block;
   receipts: ExecutionReceipt[];
+  /** The block's encoding, when we built it (a block we proposed): committed without encoding it again. */
+  payload?: Uint8Array;
 }
 
 /** Why a block is final, stored with it. */
@@ -173,7 +175,7 @@ export class Blockchain {
       );
     }
     const batch = this.storage.store.batch();
-    this.storage.blocks.stage(batch, { hash, number }, block.serialize());
+    this.storage.blocks.stage(batch, { hash, number }, record.payload ?? block.serialize());
     this.storage.receipts.stage(batch, hash, encodeStoredReceipts(receipts));
     this.logIndex.stage(batch, number, blockLogs(block, receipts));
     block.transactions.forEach((tx, index) => {
