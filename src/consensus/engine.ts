@@ -264,6 +264,9 @@ export class ConsensusEngine {
       const signer = signerOf(message);
       if (!Number.isInteger(signer) || signer < 0 || signer >= n) return "reject";
       if (message.type === "proposal" && this.leaders.leader(message.view) !== signer) return "reject";
+      // Duplicates, and votes for a block this validator already holds L votes for, change nothing: skip
+      // the signature check (a BLS pairing each) that would precede them.
+      if (message.type !== "proposal" && state.redundant(message)) return "ignore";
       return {
         type: message.type,
         signer,

@@ -15,7 +15,7 @@ export interface SigningScheme {
   readonly name: string;
   /** Check one validator's signature over `message`. */
   verify(signer: ValidatorIndex, message: Uint8Array, signature: Uint8Array): boolean;
-  /** Combine signatures over one identical message into one aggregate. */
+  /** Combine signatures over one identical message into one aggregate (each one verified or made here). */
   aggregate(signatures: readonly Uint8Array[]): Uint8Array;
   /** Check an aggregate against exactly this set of distinct signers, all over `message`. */
   verifyAggregate(signers: readonly ValidatorIndex[], message: Uint8Array, aggregate: Uint8Array): boolean;

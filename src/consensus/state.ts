@@ -185,6 +185,22 @@ export class ConsensusState {
     }
   }
 
+  /**
+   * True when counting this vote or nullify would change nothing, so its signature need not be
+   * checked: the signer's identical message is already counted, or the vote is for the block its
+   * view already L-notarized here (no further vote for it can form a new certificate). A vote that
+   * conflicts with one already counted is not redundant: it is evidence of a fault. (A signer whose
+   * vote for the L-notarized block was skipped and who then votes for another block of that view goes
+   * unreported; that vote can no longer change the view's outcome.)
+   */
+  redundant(message: Vote | Nullify): boolean {
+    const round = this.rounds.get(message.view);
+    if (!round) return false;
+    if (message.type === "nullify") return round.nullifies.has(message.signer);
+    if (round.votesBySigner.get(message.signer)?.digest === message.digest) return true;
+    return round.lNotarization?.digest === message.digest && !round.votesBySigner.has(message.signer);
+  }
+
   /** A block (with its context) this validator has seen in a proposal, if not yet pruned. */
   block(digest: Digest): { block: ProposedBlock; context: BlockContext } | undefined {
     return this.blocks.get(digest);

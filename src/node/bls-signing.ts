@@ -22,8 +22,9 @@ export class BlsSigningScheme implements SigningScheme {
     return key !== undefined && blsVerify(key, message, signature);
   }
 
+  /** Consensus aggregates only signatures it verified (or this validator made): no second group check. */
   aggregate(signatures: readonly Uint8Array[]): Uint8Array {
-    return aggregateSignatures(signatures);
+    return aggregateSignatures(signatures, { verified: true });
   }
 
   verifyAggregate(signers: readonly ValidatorIndex[], message: Uint8Array, aggregate: Uint8Array): boolean {

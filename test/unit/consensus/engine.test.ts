@@ -13,7 +13,7 @@ import type { ConsensusMessage, SignedMessage } from "../../../src/consensus/mes
 import { SIM_GENESIS, SimulatedApplication, simulatedBlock } from "../../../src/consensus/sim/application.js";
 import { Scheduler } from "../../../src/consensus/sim/scheduler.js";
 import { Simulation } from "../../../src/consensus/sim/simulation.js";
-import { Fixture, NAMESPACE } from "./helpers.js";
+import { digestOf, Fixture, NAMESPACE } from "./helpers.js";
 
 const fx = new Fixture(6);
 const ME = 5;
@@ -102,6 +102,25 @@ describe("ConsensusEngine", () => {
     expect(e.deliver(nullification)).toBe("ignore");
     expect(e.currentView()).toBe(2);
     expect(e.certificates(1)).toEqual([nullification]);
+  });
+
+  it("skips the signature check of votes and nullifies that would change nothing, not of conflicting ones", async () => {
+    const { engine: e } = engine(new MemorySignedStore(), new RecordingNetwork([]));
+    await e.start();
+    const digest = proposal(1).block.digest;
+    for (const signer of [0, 1, 2, 3, 4]) expect(e.deliver(fx.vote(1, digest, signer))).toBe("accept");
+    expect(e.deliver(fx.nullify(2, 0))).toBe("accept");
+    await e.idle();
+    expect(e.certificates(1).map((c) => c.type)).toContain("lNotarization");
+    const forged = (message: ConsensusMessage) => ({ ...message, signature: new Uint8Array(8) });
+    // The same vote again, and a vote for the block that already has L votes here: nothing to check.
+    expect(e.screen(forged(fx.vote(1, digest, 0)))).toBe("ignore");
+    expect(e.screen(forged(fx.vote(1, digest, ME)))).toBe("ignore");
+    expect(e.screen(forged(fx.nullify(2, 0)))).toBe("ignore");
+    // A vote for another block from a signer already counted is evidence of a fault: it is checked.
+    expect(e.screen(fx.vote(1, digestOf("other"), 0))).toMatchObject({ type: "vote", signer: 0 });
+    expect(e.deliver(forged(fx.vote(1, digestOf("other"), 1)))).toBe("reject");
+    expect(e.screen(fx.nullify(2, 1))).toMatchObject({ type: "nullify", signer: 1 });
   });
 
   it("after a restart re-sends the vote it signed and never signs another in that view", async () => {
