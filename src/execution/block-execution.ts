@@ -8,7 +8,7 @@ import type { Common } from "@ethereumjs/common";
 import type { CustomPrecompile, EVMInterface, Log } from "@ethereumjs/evm";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import type { Address } from "@ethereumjs/util";
+import type { Account, Address } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { WorldState } from "../state/world-state.js";
 import { InvalidTransactionError } from "./errors.js";
@@ -123,7 +123,7 @@ export class BlockExecution {
     }
     const account = await this.stateManager.getAccount(sender);
     checkAgainstState(decoded, account, this.environment);
-    const result = (await this.transfer(decoded)) ?? (await this.run(decoded));
+    const result = (await this.transfer(decoded, account)) ?? (await this.run(decoded));
     await creditBurnedFee(this.stateManager, this.header.coinbase, result.amountSpent, result.minerValue);
     this.gasUsedSoFar += result.totalGasSpent;
     const { logsBloom } = result;
@@ -145,13 +145,17 @@ export class BlockExecution {
   }
 
   /** A plain transfer without the EVM, unless a tracer watches the EVM (see plain-transfer.ts). */
-  private async transfer(decoded: DecodedTransaction): Promise<TransactionRun | undefined> {
+  private async transfer(
+    decoded: DecodedTransaction,
+    from: Account | undefined,
+  ): Promise<TransactionRun | undefined> {
     if (this.evmObserved || !this.plainTransfers) return undefined;
     const header = { coinbase: this.header.coinbase, baseFeePerGas: this.header.baseFeePerGas ?? 0n };
     const result = await applyPlainTransfer(
       this.stateManager,
       decoded.tx,
       decoded.sender,
+      from,
       header,
       this.precompiles,
     );

@@ -42,6 +42,8 @@ export async function applyPlainTransfer(
   state: MerkleStateManager,
   tx: TypedTransaction,
   sender: Address,
+  /** The sender's account as the caller read it for its checks. */
+  from: Account | undefined,
   block: { coinbase: Address; baseFeePerGas: bigint },
   precompiles: ReadonlySet<string>,
 ): Promise<TransferResult | undefined> {
@@ -50,11 +52,13 @@ export async function applyPlainTransfer(
   if ("accessList" in tx && tx.accessList.length > 0) return undefined;
   if (tx.getIntrinsicGas() !== TRANSFER_GAS || tx.gasLimit < TRANSFER_GAS) return undefined;
   if (precompiles.has(bytesToUnprefixedHex(to.bytes))) return undefined;
-  const from = await state.getAccount(sender);
   // A sender with code (an EIP-7702 delegation) and a recipient with code take the EVM's path.
   if (from === undefined || !equalsBytes(from.codeHash, KECCAK256_NULL)) return undefined;
-  const recipient = await state.getAccount(to);
-  if (recipient !== undefined && !equalsBytes(recipient.codeHash, KECCAK256_NULL)) return undefined;
+  // Sender, recipient and fee recipient may be one and the same: one object per address.
+  const touched = new Map<string, { address: Address; account: Account }>();
+  touched.set(sender.toString(), { address: sender, account: from });
+  const recipient = await load(state, touched, to);
+  if (!equalsBytes(recipient.codeHash, KECCAK256_NULL)) return undefined;
 
   const { baseFeePerGas } = block;
   const tip =
@@ -62,38 +66,34 @@ export async function applyPlainTransfer(
       ? bigMin(tx.maxPriorityFeePerGas, tx.maxFeePerGas - baseFeePerGas)
       : tx.gasPrice - baseFeePerGas;
   const gasPrice = "maxFeePerGas" in tx ? baseFeePerGas + tip : tx.gasPrice;
-  // runTx's order: the whole gas limit up front with the nonce, the value through the call, the unused
-  // gas back, then the tip. Each step reads the account again: sender, recipient and fee recipient may
-  // be one and the same.
-  await update(state, sender, (a) => {
-    a.balance -= tx.gasLimit * gasPrice;
-    a.nonce += 1n;
-  });
-  await update(state, sender, (a) => {
-    a.balance -= tx.value;
-  });
-  await update(state, to, (a) => {
-    a.balance += tx.value;
-  });
-  await update(state, sender, (a) => {
-    a.balance += (tx.gasLimit - TRANSFER_GAS) * gasPrice;
-  });
   const minerValue = TRANSFER_GAS * tip;
-  await update(state, block.coinbase, (a) => {
-    a.balance += minerValue;
-  });
+  // runTx's steps: the whole gas limit up front with the nonce, the value through the call, the unused
+  // gas back, then the tip. Nothing reads the accounts in between, so each is written once at the end.
+  from.balance -= tx.gasLimit * gasPrice + tx.value;
+  from.nonce += 1n;
+  recipient.balance += tx.value;
+  from.balance += (tx.gasLimit - TRANSFER_GAS) * gasPrice;
+  (await load(state, touched, block.coinbase)).balance += minerValue;
   // EIP-161: every account the transaction touched that is now empty is removed.
-  for (const touched of [sender, to, block.coinbase]) {
-    const account = await state.getAccount(touched);
-    if (account === undefined || account.isEmpty()) await state.deleteAccount(touched);
+  for (const { address, account } of touched.values()) {
+    if (account.isEmpty()) await state.deleteAccount(address);
+    else await state.putAccount(address, account);
   }
   return { totalGasSpent: TRANSFER_GAS, amountSpent: TRANSFER_GAS * gasPrice, minerValue };
 }
 
-async function update(state: MerkleStateManager, address: Address, change: (account: Account) => void) {
-  const account = (await state.getAccount(address)) ?? new Account();
-  change(account);
-  await state.putAccount(address, account);
+async function load(
+  state: MerkleStateManager,
+  touched: Map<string, { address: Address; account: Account }>,
+  address: Address,
+): Promise<Account> {
+  const key = address.toString();
+  let entry = touched.get(key);
+  if (entry === undefined) {
+    entry = { address, account: (await state.getAccount(address)) ?? new Account() };
+    touched.set(key, entry);
+  }
+  return entry.account;
 }
 
 const bigMin = (a: bigint, b: bigint) => (a < b ? a : b);
