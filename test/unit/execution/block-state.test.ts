@@ -15,6 +15,7 @@ import {
   ethAddress,
   FEE_RECIPIENT,
   openChain,
+  seededRandom,
   signTx,
   testGenesis,
 } from "./helpers.js";
@@ -40,17 +41,6 @@ function referenceContext(chain: Blockchain): ExecutionContext {
   return { ...chain.context, world: new WorldState(chain.storage.store.namespace("trie"), chain.common) };
 }
 
-/** A seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("BlockStateManager (the state under block execution)", () => {
   it("gives the same state roots, receipts and blocks as EthereumJS's MerkleStateManager over random blocks", async () => {
     const fast = await openChain(undefined, genesis());
@@ -61,7 +51,7 @@ describe("BlockStateManager (the state under block execution)", () => {
       new BlockBuilder(plain, reference.genesis.feeParams),
     ];
     expect((await plain.world.at(reference.finalHead.header.stateRoot)).constructor).toBe(MerkleStateManager);
-    const next = random(7);
+    const next = seededRandom(7);
     const nonces = devKeys.map(() => 0n);
     for (let height = 1; height <= 5; height++) {
       const txs: DecodedTransaction[] = [];

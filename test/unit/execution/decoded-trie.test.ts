@@ -9,17 +9,7 @@ import {
   type TrieWrite,
   toNibbles,
 } from "../../../src/execution/decoded-trie.js";
-
-/** A seeded generator (mulberry32): the same data on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./helpers.js";
 
 /**
  * 32-byte keys drawn from a small alphabet in their first `shared` bytes, so that many share long
@@ -43,7 +33,7 @@ function value(next: () => number): Uint8Array {
 describe("DecodedTrie (batched state-trie updates)", () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`computes @ethereumjs/mpt's roots and values over random rounds of puts and deletes (seed ${seed})`, async () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const shared = seed % 2 === 0 ? 30 : 3;
       const db = new MapDB<string, Uint8Array>();
       // The reference writes one key at a time, as MerkleStateManager does; both share the node store.
@@ -93,7 +83,7 @@ describe("DecodedTrie (batched state-trie updates)", () => {
     const db = new MapDB<string, Uint8Array>();
     const reference = new MerklePatriciaTrie({ db, useKeyHashing: false });
     const decoded = new DecodedTrie(db, keccak_256);
-    const next = random(9);
+    const next = seededRandom(9);
     const keys = Array.from({ length: 20 }, () => key(next));
     const values = keys.map(() => value(next));
     for (const [i, raw] of keys.entries()) await reference.put(raw, values[i]);

@@ -15,6 +15,7 @@ import {
   devKeys,
   FEE_RECIPIENT,
   openChain,
+  seededRandom,
   signTx,
   type TxFields,
   testGenesis,
@@ -23,17 +24,6 @@ import {
 /** An empty account that exists in genesis: a transfer of 0 to it removes it (EIP-161). */
 const EMPTY_ACCOUNT: Hex = "0x00000000000000000000000000000000000e0000";
 const CONTRACT: Hex = "0x00000000000000000000000000000000005107e0";
-
-/** A seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Run {
   receipts: (ExecutionReceipt | string)[];
@@ -79,7 +69,7 @@ describe("plain transfers without the EVM", () => {
       }),
     );
     const { common } = chain;
-    const next = random(11);
+    const next = seededRandom(11);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const recipients: Hex[] = [
       ...devKeys.map((k) => k.address),
