@@ -14,6 +14,7 @@ import {
   createAddressFromString,
   type DB,
   EthereumJSErrorWithoutCode,
+  unpadBytes,
   unprefixedHexToBytes,
 } from "@ethereumjs/util";
 import { keccak_256 } from "@noble/hashes/sha3.js";
@@ -66,6 +67,21 @@ export class BlockStateManager extends MerkleStateManager {
     const value = await this.nodes.get(account.storageRoot, this.keccak(key));
     this._caches?.storage?.put(address, key, value ?? RLP_EMPTY);
     return RLP.decode(value ?? EMPTY) as Uint8Array;
+  }
+
+  /**
+   * Into the cache only. The library also writes every slot straight into the storage trie (its cache
+   * `put` returns nothing, so its `?? _writeContractStorage` always runs): one trie put per SSTORE,
+   * which flush() then does again. Reads see the cache first, and flush() applies every changed
+   * slot to the account's storage root, so the trie is written once, at the end of the block.
+   */
+  override async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
+    if (key.length !== 32) throw EthereumJSErrorWithoutCode("Storage key must be 32 bytes long");
+    if (value.length > 32) throw EthereumJSErrorWithoutCode("Storage value cannot be longer than 32 bytes");
+    if ((await this.getAccount(address)) === undefined) {
+      throw EthereumJSErrorWithoutCode("putStorage() called on non-existing account");
+    }
+    this._caches?.storage?.put(address, key, RLP.encode(unpadBytes(value)));
   }
 
   /** Writes the cached changes to the tries: code, then each account's storage, then the accounts. */
