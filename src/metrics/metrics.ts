@@ -18,6 +18,8 @@ export interface Metrics {
   readonly certificates: Counter<"kind">;
   readonly faults: Counter<"kind">;
   readonly peers: Gauge;
+  /** Peers cut off for misbehaviour (garbage, bad signatures): their score fell to the ban threshold. */
+  readonly peersBanned: Counter;
   readonly mempoolPending: Gauge;
   readonly mempoolQueued: Gauge;
   /** Transactions in final blocks; rate() of it is the finalized tx/s. */
@@ -84,6 +86,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       registers,
     }),
     peers: new Gauge({ name: "kairos_p2p_peers", help: "Connected peers", registers }),
+    peersBanned: new Counter({
+      name: "kairos_p2p_peers_banned_total",
+      help: "Peers disconnected and refused for misbehaviour",
+      registers,
+    }),
     mempoolPending: new Gauge({
       name: "kairos_mempool_pending",
       help: "Executable transactions in the pool",

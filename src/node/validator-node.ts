@@ -205,7 +205,10 @@ export class ValidatorNode {
         peers: config.p2p.bootstrapPeers,
         pubsub: { maxMessageBytes: config.mempool.maxTxSize },
         logger: log.child({ module: "p2p" }),
-        onPeerBanned: (peer, score) => log.warn({ peer, score }, "peer banned"),
+        onPeerBanned: (peer, score) => {
+          log.warn({ peer, score }, "peer banned");
+          options.metrics?.peersBanned.inc();
+        },
       });
       const peerIds = validators.map((v) => v.peerId);
       let engine: ConsensusEngine | undefined;
