@@ -4,6 +4,10 @@
  * the same keys the chain uses for L-notarizations, and the consensus finalized head to `meta`.
  * Every write is awaited before the engine sends the message, so a validator killed at any instant
  * comes back knowing everything it ever sent.
+ *
+ * L-notarizations are not written here: the chain's commit of the block they finalize writes them in
+ * its own batch under the same key (Blockchain.commitFinal), and a second put of the same bytes cost a
+ * LevelDB write per view. One lost in a crash before that commit is proof a peer can send again.
  */
 import { bytesToHex, hexToBytes } from "viem";
 import type { View } from "../consensus/application.js";
@@ -67,6 +71,7 @@ export class LevelSignedStore implements SignedStore {
   }
 
   saveCertificate(certificate: Certificate): Promise<void> {
+    if (certificate.type === "lNotarization") return Promise.resolve();
     return this.store
       .namespace("certificates")
       .put(viewKey(certificate.view, CERTIFICATE_KINDS[certificate.type]), encodeMessage(certificate));

@@ -39,17 +39,33 @@ export function candidatesOnParent(
   };
 }
 
-/** True when the pool offers at least one transaction for a block on `parent`. */
+/** True when the pool offers at least one transaction for a block on `parent` (asked before each proposal). */
 export function hasCandidateOnParent(pool: TxPool, chain: Blockchain, parent: Digest): boolean {
-  return pool.status().pending > 0 && candidatesOnParent(pool, chain, parent).next() !== undefined;
+  if (pool.status().pending === 0) return false;
+  const included = transactionsAboveFinal(chain, parent);
+  for (const entry of pool.best()) if (!included.has(entry.hash)) return true;
+  return false;
 }
+
+/**
+ * Hex hashes of each non-final block's transactions, computed once per block: every proposal and every
+ * has-work check walks the same few ancestors again, and hashing each transaction to hex anew was a
+ * measurable share of the leader's CPU under single-transaction sends (bench/rpc.md).
+ */
+const hexHashes = new WeakMap<object, readonly Hex[]>();
 
 /** Hashes of the transactions in `digest` and its ancestors down to (not including) the final head. */
 function transactionsAboveFinal(chain: Blockchain, digest: Digest): Set<Hex> {
   const hashes = new Set<Hex>();
   for (let record = chain.speculativeBlock(digest); record !== undefined; ) {
-    for (const tx of record.block.transactions) hashes.add(bytesToHex(tx.hash()));
-    record = chain.speculativeBlock(bytesToHex(record.block.header.parentHash));
+    const { block } = record;
+    let own = hexHashes.get(block);
+    if (own === undefined) {
+      own = block.transactions.map((tx) => bytesToHex(tx.hash()));
+      hexHashes.set(block, own);
+    }
+    for (const hash of own) hashes.add(hash);
+    record = chain.speculativeBlock(bytesToHex(block.header.parentHash));
   }
   return hashes;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Nullify, Proposal, Vote } from "../../../src/consensus/messages.js";
+import type { Notarization, Nullify, Proposal, Vote } from "../../../src/consensus/messages.js";
+import { encodeMessage } from "../../../src/consensus/wire.js";
 import { decodeMessageList, encodeMessageList } from "../../../src/node/message-list.js";
 import { LevelSignedStore } from "../../../src/node/signed-store.js";
+import { CertificateRepository } from "../../../src/storage/certificate-repository.js";
 import { MemoryStore } from "../../../src/storage/index.js";
 
 const digest = `0x${"ab".repeat(32)}` as const;
@@ -46,6 +48,30 @@ describe("LevelSignedStore", () => {
     ]);
     const restored = reopened.signed.find((m) => m.type === "proposal") as Proposal;
     expect(restored.block.payload).toEqual(proposal.block.payload);
+  });
+
+  it("keeps M-notarizations and reads back the L-notarization the chain's commit wrote, stored once", async () => {
+    const store = new MemoryStore();
+    const signed = new LevelSignedStore(store);
+    const certificate = (type: Notarization["type"], view: number): Notarization => ({
+      type,
+      view,
+      digest,
+      signers: new Uint8Array([0b111110]),
+      signature: new Uint8Array(96).fill(view),
+    });
+    await signed.saveCertificate(certificate("mNotarization", 5));
+    await signed.saveCertificate(certificate("lNotarization", 5));
+    expect((await signed.load()).certificates.map((c) => `${c.type}@${c.view}`)).toEqual(["mNotarization@5"]);
+
+    // Blockchain.commitFinal stages the L-notarization in the block's batch under the same key.
+    await new CertificateRepository(store).put(
+      5,
+      "lNotarization",
+      encodeMessage(certificate("lNotarization", 5)),
+    );
+    const { certificates } = await new LevelSignedStore(store).load();
+    expect(certificates.map((c) => `${c.type}@${c.view}`)).toEqual(["mNotarization@5", "lNotarization@5"]);
   });
 
   it("prunes signed messages below a view and keeps the rest", async () => {
