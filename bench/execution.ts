@@ -7,7 +7,7 @@
  * Wall times on a shared machine include other processes' load, so CPU time is printed too.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { createAddressFromString } from "@ethereumjs/util";
@@ -27,6 +27,8 @@ import { balanceSlot, compileBenchToken } from "./execution/token.js";
 
 const TXS = Number(process.env.BENCH_TXS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Blocks in the small-block pass (build + verify + commit of empty and 1-transaction blocks); 0 skips it. */
+const SMALL_BLOCKS = Number(process.env.BENCH_SMALL_BLOCKS ?? 300);
 const TOKEN: Hex = "0x00000000000000000000000000000000000070c0";
 const FEE_RECIPIENT = createAddressFromString("0x00000000000000000000000000000000000fee01");
 const tokenAbi = parseAbi(["function transfer(address to, uint256 value) returns (bool)"]);
@@ -151,6 +153,8 @@ async function main() {
       `${phases.execute.toFixed(0)} / ${phases.stateRoot.toFixed(0)} / ${phases.roots.toFixed(0)}`,
     ]);
   }
+  // After the big blocks: the last sender has used one nonce per workload.
+  const small = await smallBlocks(chain, builder, executor, keyBytes[TXS - 1], BigInt(workloads.length));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 
@@ -174,6 +178,98 @@ async function main() {
   console.log(`| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  if (small.length > 0) {
+    console.log(
+      `\nSmall blocks (${SMALL_BLOCKS} of each after ${SMALL_WARMUP} warm-up), CPU µs per block:\n`,
+    );
+    console.log("| block | build | verify | commit | total |\n|---|---|---|---|---|");
+    for (const row of small) console.log(`| ${row.join(" | ")} |`);
+  }
+  console.log(
+    `\nload average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+}
+
+const SMALL_WARMUP = 50;
+
+/**
+ * What a validator does for each view of an idle or lightly loaded chain: the leader builds a block
+ * with no (or one) transaction, a validator verifies it, and it is committed. CPU per block, averaged.
+ */
+async function smallBlocks(
+  chain: Blockchain,
+  builder: BlockBuilder,
+  executor: BlockExecutor,
+  key: Uint8Array,
+  firstNonce: bigint,
+): Promise<string[][]> {
+  if (SMALL_BLOCKS <= 0) return [];
+  const { common } = chain;
+  let nonce = firstNonce;
+  const rows: string[][] = [];
+  for (const withTx of [false, true]) {
+    const cpu = { build: 0, verify: 0, commit: 0 };
+    for (let i = 0; i < SMALL_WARMUP + SMALL_BLOCKS; i++) {
+      const decoded: DecodedTransaction[] = [];
+      if (withTx) {
+        const raw = createFeeMarket1559Tx(
+          {
+            to: FEE_RECIPIENT,
+            value: 1n,
+            gasLimit: 21_000n,
+            nonce: nonce++,
+            chainId: common.chainId(),
+            maxFeePerGas: 10n ** 11n,
+            maxPriorityFeePerGas: 10n ** 9n,
+          },
+          { common },
+        )
+          .sign(key)
+          .serialize();
+        decoded.push(decodeTransaction(raw, common));
+      }
+      const parent = chain.finalHead.header;
+      const view = Number(parent.number) + 1;
+      const [built, build] = await timed(async () => {
+        let next = 0;
+        return builder.build({
+          parent,
+          view,
+          proposer: 0,
+          feeRecipient: FEE_RECIPIENT,
+          timestamp: parent.timestamp + 1n,
+          candidates: { next: () => decoded[next++], skipSender: () => {} },
+        });
+      });
+      if (built.block.transactions.length !== decoded.length)
+        throw new Error("small block lost its transaction");
+      const payload = built.block.serialize();
+      const [, verify] = await timed(() =>
+        executor.execute(executor.decode(payload), parent, {
+          view,
+          proposer: 0,
+          feeRecipient: FEE_RECIPIENT,
+        }),
+      );
+      const [, commit] = await timed(() => chain.commitFinal(built));
+      if (i >= SMALL_WARMUP) {
+        cpu.build += build.cpuMs;
+        cpu.verify += verify.cpuMs;
+        cpu.commit += commit.cpuMs;
+      }
+    }
+    const per = (ms: number) => ((ms * 1000) / SMALL_BLOCKS).toFixed(0);
+    rows.push([
+      withTx ? "1 USDC transfer" : "empty",
+      per(cpu.build),
+      per(cpu.verify),
+      per(cpu.commit),
+      per(cpu.build + cpu.verify + cpu.commit),
+    ]);
+  }
+  return rows;
 }
 
 /**

@@ -66,6 +66,14 @@ export class BlockBuilder {
       timestamp: request.timestamp > parent.timestamp ? request.timestamp : parent.timestamp,
       extraData: encodeExtraData({ view: request.view, proposer: request.proposer }),
     });
+    try {
+      return await this.fill(execution, request);
+    } finally {
+      execution.release();
+    }
+  }
+
+  private async fill(execution: BlockExecution, request: BuildRequest): Promise<BuiltBlock> {
     const rejected: RejectedTransaction[] = [];
     for (
       let candidate = request.candidates.next();

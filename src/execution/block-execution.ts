@@ -3,22 +3,22 @@
  * the block executor share. Each transaction is checked (tx-validation.ts), run with EthereumJS's
  * `runTx`, and its burned base fee is credited to the block's fee recipient (fees.ts).
  */
-import { type Block, type BlockHeader, createBlock, type HeaderData } from "@ethereumjs/block";
+import { Block, BlockHeader, createBlockHeader, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import type { CustomPrecompile, EVMInterface, Log } from "@ethereumjs/evm";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import type { Account, Address } from "@ethereumjs/util";
-import { createVM, runTx, type VM } from "@ethereumjs/vm";
-import type { WorldState } from "../state/world-state.js";
+import { type Account, type Address, KECCAK256_RLP } from "@ethereumjs/util";
+import { runTx, type VM } from "@ethereumjs/vm";
+import { bytesToHex } from "viem";
+import { StateNotFoundError, type WorldState } from "../state/world-state.js";
+import { acquireVm, precompileAddresses, releaseVm, useState } from "./block-vms.js";
 import { InvalidTransactionError } from "./errors.js";
 import { creditBurnedFee } from "./fees.js";
-import { enableJumpAnalysisCache } from "./jump-analysis-cache.js";
 import { orderedTrieRoot } from "./ordered-trie.js";
 import { applyPlainTransfer, plainTransfersSupported, type TransferResult } from "./plain-transfer.js";
 import { consensusReceipt, type ExecutionReceipt } from "./receipts.js";
 import { checkAgainstState, type DecodedTransaction, type InclusionEnvironment } from "./tx-validation.js";
-import { trackCallers } from "./usdc-precompile.js";
 
 /** EIP-7825 (Osaka): no transaction may ask for more than 2^24 gas. */
 export const EIP7825_MAX_TX_GAS = 16_777_216n;
@@ -47,44 +47,67 @@ export class BlockExecution {
   readonly executed: ExecutedTransaction[] = [];
   private gasUsedSoFar = 0n;
   private readonly bloom = new Uint8Array(256);
-  private readonly block: Block;
   /** Set once someone listens to the EVM: from then on every transaction goes through it. */
   private evmObserved = false;
   private readonly plainTransfers: boolean;
-  /** Addresses (unprefixed hex) of every precompile, ours included: a transfer to one runs its code. */
-  private readonly precompiles: ReadonlySet<string>;
+  /**
+   * The block's state, opened on first use: a block without transactions (every idle view) needs
+   * none, as its post-state is its parent's.
+   */
+  private state?: MerkleStateManager;
+  private block?: Block;
+  private released = false;
 
   private constructor(
     private readonly context: ExecutionContext,
+    /** A pooled VM (block-vms.ts), given the block's state on first use. */
     private readonly vm: VM,
-    private readonly stateManager: MerkleStateManager,
+    private readonly parentStateRoot: Uint8Array,
     /** The header being built or checked; its roots are not read during execution. */
     readonly header: BlockHeader,
   ) {
-    this.block = createBlock({ header }, { common: context.common, setHardfork: false });
     this.plainTransfers = plainTransfersSupported(context.common);
-    this.precompiles = new Set(vm.evm.precompiles.keys());
   }
 
+  /** Throws StateNotFoundError if the parent's state is not available. */
   static async begin(
     context: ExecutionContext,
     parentStateRoot: Uint8Array,
-    headerData: HeaderData,
+    header: HeaderData | BlockHeader,
   ): Promise<BlockExecution> {
-    const stateManager = await context.world.at(parentStateRoot);
-    const vm = await createVM({
-      common: context.common,
-      stateManager,
-      evmOpts: { customPrecompiles: context.precompiles },
-    });
-    trackCallers(vm.evm);
-    // A block calls the same contracts over and over (a token): analyse each code array once.
-    await enableJumpAnalysisCache(vm.evm);
-    // One checkpoint around the whole block: each transaction's commit then stays in the caches
-    // instead of rewriting the trie, and the trie is updated once, in finish().
-    await stateManager.checkpoint();
-    const header = createBlock({ header: headerData }, { common: context.common, setHardfork: false }).header;
-    return new BlockExecution(context, vm, stateManager, header);
+    if (!(await context.world.exists(parentStateRoot))) {
+      throw new StateNotFoundError(bytesToHex(parentStateRoot));
+    }
+    const sealed =
+      header instanceof BlockHeader
+        ? header
+        : createBlockHeader(header, { common: context.common, setHardfork: false });
+    return new BlockExecution(context, await acquireVm(context), parentStateRoot, sealed);
+  }
+
+  /** The state manager, positioned at the parent's state inside one checkpoint for the whole block. */
+  private async stateManager(): Promise<MerkleStateManager> {
+    if (this.state === undefined) {
+      const state = await this.context.world.at(this.parentStateRoot);
+      // One checkpoint around the whole block: each transaction's commit then stays in the caches
+      // instead of rewriting the trie, and the trie is updated once, in finish().
+      await state.checkpoint();
+      if (this.state === undefined) {
+        this.state = state;
+        useState(this.vm, state);
+      }
+    }
+    return this.state;
+  }
+
+  /**
+   * Hands the VM back for the next block. Call once the block is executed; `finish()` results stay
+   * valid, but nothing else may be called afterwards. A VM a tracer listened to is not reused.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (!this.evmObserved) releaseVm(this.context, this.vm);
   }
 
   get gasUsed(): bigint {
@@ -121,10 +144,11 @@ export class BlockExecution {
         `${tx.gasLimit} > ${this.gasRemaining} gas left in block`,
       );
     }
-    const account = await this.stateManager.getAccount(sender);
+    const state = await this.stateManager();
+    const account = await state.getAccount(sender);
     checkAgainstState(decoded, account, this.environment);
-    const result = (await this.transfer(decoded, account)) ?? (await this.run(decoded));
-    await creditBurnedFee(this.stateManager, this.header.coinbase, result.amountSpent, result.minerValue);
+    const result = (await this.transfer(state, decoded, account)) ?? (await this.run(decoded));
+    await creditBurnedFee(state, this.header.coinbase, result.amountSpent, result.minerValue);
     this.gasUsedSoFar += result.totalGasSpent;
     const { logsBloom } = result;
     for (let i = 0; i < 256; i++) this.bloom[i] |= logsBloom[i];
@@ -146,18 +170,19 @@ export class BlockExecution {
 
   /** A plain transfer without the EVM, unless a tracer watches the EVM (see plain-transfer.ts). */
   private async transfer(
+    state: MerkleStateManager,
     decoded: DecodedTransaction,
     from: Account | undefined,
   ): Promise<TransactionRun | undefined> {
     if (this.evmObserved || !this.plainTransfers) return undefined;
     const header = { coinbase: this.header.coinbase, baseFeePerGas: this.header.baseFeePerGas ?? 0n };
     const result = await applyPlainTransfer(
-      this.stateManager,
+      state,
       decoded.tx,
       decoded.sender,
       from,
       header,
-      this.precompiles,
+      precompileAddresses(this.vm),
     );
     return result === undefined
       ? undefined
@@ -167,6 +192,7 @@ export class BlockExecution {
   private async run(decoded: DecodedTransaction): Promise<TransactionRun> {
     let result: Awaited<ReturnType<typeof runTx>>;
     try {
+      this.block ??= new Block(this.header, [], [], undefined, { common: this.context.common });
       result = await runTx(this.vm, {
         tx: decoded.tx,
         block: this.block,
@@ -189,11 +215,21 @@ export class BlockExecution {
 
   /** Computes the post-state root and the receipts root. The new trie nodes stay buffered in memory. */
   async finish(): Promise<ExecutionOutcome> {
-    await this.stateManager.flush();
-    await this.stateManager.commit();
-    const stateRoot = await this.stateManager.getStateRoot();
+    if (this.state === undefined) {
+      // Nothing ran and nothing was read: the parent's state, no receipts.
+      return {
+        stateRoot: this.parentStateRoot,
+        receiptsRoot: KECCAK256_RLP,
+        logsBloom: this.bloom.slice(),
+        gasUsed: 0n,
+      };
+    }
+    const state = this.state;
+    await state.flush();
+    await state.commit();
+    const stateRoot = await state.getStateRoot();
     // Re-open the block checkpoint: more transactions may follow (finish() gives a running root).
-    await this.stateManager.checkpoint();
+    await state.checkpoint();
     const receiptsRoot = await orderedTrieRoot(
       this.executed.map((e) => consensusReceipt(e.receipt)),
       this.context.common,

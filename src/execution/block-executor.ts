@@ -65,7 +65,20 @@ export class BlockExecutor {
 
     // Every signature first (in a batch, cached ones free), then execution in order.
     const senders = await this.recoverSenders(block.transactions);
-    const execution = await BlockExecution.begin(this.context, parent.stateRoot, header.toJSON());
+    const execution = await BlockExecution.begin(this.context, parent.stateRoot, header);
+    try {
+      return await this.run(execution, block, senders);
+    } finally {
+      execution.release();
+    }
+  }
+
+  private async run(
+    execution: BlockExecution,
+    block: Block,
+    senders: ({ ok: true; address: Address } | { ok: false; error: Error })[],
+  ): Promise<ExecutedBlock> {
+    const { header } = block;
     for (const [index, tx] of block.transactions.entries()) {
       const sender = senders[index];
       if (!sender.ok) {

@@ -11,7 +11,7 @@ import {
   MerkleStateManager,
   type MerkleStateManagerOpts,
 } from "@ethereumjs/statemanager";
-import { type Address, ValueEncoding } from "@ethereumjs/util";
+import { type Address, equalsBytes, KECCAK256_RLP, ValueEncoding } from "@ethereumjs/util";
 import { bytesToHex, type Hex } from "viem";
 import type { Namespace, WriteBatch } from "../storage/key-value.js";
 import { TrieNodeDB } from "./trie-node-db.js";
@@ -97,13 +97,10 @@ export class WorldState {
     this.nodes.persisted();
   }
 
-  async has(stateRoot: Uint8Array): Promise<boolean> {
-    try {
-      await this.at(stateRoot);
-      return true;
-    } catch {
-      return false;
-    }
+  /** Whether the state `stateRoot` can be opened: its root node is stored (or it is the empty trie). */
+  async exists(stateRoot: Uint8Array): Promise<boolean> {
+    if (equalsBytes(stateRoot, KECCAK256_RLP)) return true;
+    return (await this.nodes.get(bytesToHex(stateRoot).slice(2))) !== undefined;
   }
 
   /** `eth_getProof` for `address` and storage `slots` (32-byte keys) at `stateRoot`. */

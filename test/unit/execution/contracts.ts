@@ -8,7 +8,7 @@ import { concat, type Hex, keccak256, toHex } from "viem";
 
 export const INCREMENTED_TOPIC = keccak256(toHex("Incremented(uint256)"));
 
-const COUNTER_RUNTIME = concat([
+export const COUNTER_RUNTIME = concat([
   "0x600054600101", // SLOAD(0) + 1
   "0x80600055", // DUP1, SSTORE(0)
   "0x600052", // MSTORE(0)
