@@ -84,6 +84,11 @@ export interface SignatureCheck {
   /** The exact bytes signed (domain tag, namespace, content): identical for all votes on one block. */
   bytes: Uint8Array;
   signature: Uint8Array;
+  /**
+   * How many valid signatures over `bytes`, counting this one, would complete a certificate this
+   * validator waits for (ConsensusState.votesToNextQuorum); 1 means nothing is gained by waiting.
+   */
+  quorumAt: number;
 }
 
 /** The activity stream the visualizer and metrics subscribe to. `at` is the clock's time. */
@@ -272,6 +277,7 @@ export class ConsensusEngine {
         signer,
         bytes: signedBytes(this.options.namespace, message),
         signature: message.signature,
+        quorumAt: message.type === "vote" ? state.votesToNextQuorum(message) : 1,
       };
     }
     if (state.hasCertificate(message)) return "ignore";

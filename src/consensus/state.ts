@@ -201,6 +201,24 @@ export class ConsensusState {
     return round.lNotarization?.digest === message.digest && !round.votesBySigner.has(message.signer);
   }
 
+  /**
+   * How many valid votes on `vote`'s block, counting this one, would complete this validator's next
+   * certificate for it (the M-, then the L-notarization). Only for the block this validator voted for:
+   * any other vote is 1 (check it at once), because a vote against ours may be evidence for a nullify.
+   * The node's signature batching holds votes back until this many are pending (bls-signing.ts).
+   */
+  votesToNextQuorum(vote: Vote): number {
+    const round = this.rounds.get(vote.view);
+    const self = this.config.self;
+    if (!round || self === undefined || round.myVote !== vote.digest) return 1;
+    const forDigest = round.votesByDigest.get(vote.digest);
+    // Our own vote counts from the moment we decided it (it is being stored, then recorded).
+    const held = (forDigest?.size ?? 0) + (forDigest?.has(self) ? 0 : 1);
+    const { m, l } = this.config.quorums;
+    if (held < m && !round.mNotarizations.has(vote.digest)) return m - held;
+    return Math.max(1, l - held);
+  }
+
   /** A block (with its context) this validator has seen in a proposal, if not yet pruned. */
   block(digest: Digest): { block: ProposedBlock; context: BlockContext } | undefined {
     return this.blocks.get(digest);

@@ -70,7 +70,8 @@ export class BatchedMessageVerifier {
     const check = screen.screen(message);
     if (typeof check === "string") return check;
     const key = this.publicKeys[check.signer];
-    if (key !== undefined && (await this.batcher.verify(check.bytes, key, check.signature))) return "accept";
+    if (key !== undefined && (await this.batcher.verify(check.bytes, key, check.signature, check.quorumAt)))
+      return "accept";
     screen.signatureFailed(check);
     return "reject";
   }

@@ -6,6 +6,7 @@ import {
   ConsensusEngine,
   type FetchRequest,
   type Network,
+  type SignatureCheck,
   type SignedStore,
 } from "../../../src/consensus/engine.js";
 import { MemorySignedStore } from "../../../src/consensus/memory-store.js";
@@ -121,6 +122,26 @@ describe("ConsensusEngine", () => {
     expect(e.screen(fx.vote(1, digestOf("other"), 0))).toMatchObject({ type: "vote", signer: 0 });
     expect(e.deliver(forged(fx.vote(1, digestOf("other"), 1)))).toBe("reject");
     expect(e.screen(fx.nullify(2, 1))).toMatchObject({ type: "nullify", signer: 1 });
+  });
+
+  it("tells the signature batching how many votes on its block complete the next certificate", async () => {
+    const { engine: e } = engine(new MemorySignedStore(), new RecordingNetwork([]));
+    await e.start();
+    const digest = proposal(1).block.digest;
+    const quorumAt = (message: ConsensusMessage) => (e.screen(message) as SignatureCheck).quorumAt;
+    // Before this validator votes, a vote may count against its own: check each at once.
+    expect(quorumAt(fx.vote(1, digest, 0))).toBe(1);
+    e.deliver(proposal(1));
+    await new Promise((r) => setImmediate(r));
+    await e.idle();
+    // Own vote + 2 complete M (3); then own + 2 + 2 complete L (5).
+    expect(quorumAt(fx.vote(1, digest, 0))).toBe(2);
+    for (const signer of [0, 1]) expect(e.deliver(fx.vote(1, digest, signer))).toBe("accept");
+    await e.idle();
+    expect(e.certificates(1).map((c) => c.type)).toEqual(["mNotarization"]);
+    expect(quorumAt(fx.vote(1, digest, 2))).toBe(2);
+    expect(quorumAt(fx.vote(1, digestOf("other"), 2))).toBe(1);
+    expect(quorumAt(fx.nullify(1, 2))).toBe(1);
   });
 
   it("after a restart re-sends the vote it signed and never signs another in that view", async () => {

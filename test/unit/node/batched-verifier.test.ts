@@ -121,3 +121,35 @@ describe("batched signature verification in the node", () => {
     expect(batches.reduce((sum, batch) => sum + batch.invalid, 0)).toBe(1);
   });
 });
+
+describe("quorum-aware batch close", () => {
+  const bytes = voteBytes(NAMESPACE, 1, BLOCK);
+  const signature = (i: number) => blsSign(keys[i], bytes);
+
+  it("holds votes until they can complete the quorum, then checks them as one batch in that turn", async () => {
+    const batches: BatchReport[] = [];
+    const batcher = new BlsBatcher({
+      verifier: new SingleThreadBlsVerifier(),
+      quorumDeadlineMs: 60_000,
+      onBatch: (batch) => batches.push(batch),
+    });
+    const first = batcher.verify(bytes, publicKeys[1], signature(1), 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([]);
+    // The second vote completes the quorum: both are checked without waiting for the deadline.
+    const second = batcher.verify(bytes, publicKeys[2], signature(3), 2);
+    expect(await Promise.all([first, second])).toEqual([true, false]);
+    expect(batches.map((batch) => [batch.size, batch.invalid])).toEqual([[2, 1]]);
+  });
+
+  it("checks a quorum that never fills at the deadline", async () => {
+    const batches: BatchReport[] = [];
+    const batcher = new BlsBatcher({
+      verifier: new SingleThreadBlsVerifier(),
+      quorumDeadlineMs: 5,
+      onBatch: (batch) => batches.push(batch),
+    });
+    expect(await batcher.verify(bytes, publicKeys[1], signature(1), 4)).toBe(true);
+    expect(batches.map((batch) => batch.size)).toEqual([1]);
+  });
+});
