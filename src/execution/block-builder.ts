@@ -3,7 +3,7 @@
  * added transaction: we execute each candidate once against a provisional header and seal the header
  * once, with the real roots.
  */
-import { Block, type BlockHeader, createBlockHeader } from "@ethereumjs/block";
+import { Block, type BlockHeader, createBlockHeader, type HeaderData } from "@ethereumjs/block";
 import type { Address } from "@ethereumjs/util";
 import type { Hex } from "viem";
 import { BlockExecution, type ExecutionContext } from "./block-execution.js";
@@ -12,6 +12,7 @@ import { encodeExtraData } from "./extra-data.js";
 import { type FeeParams, nextBaseFee } from "./fees.js";
 import { orderedTrieRoot } from "./ordered-trie.js";
 import type { ExecutionReceipt } from "./receipts.js";
+import { sharedCommon } from "./shared-common.js";
 import type { DecodedTransaction } from "./tx-validation.js";
 
 /** Candidate transactions in the order the leader should try them (the mempool's best first). */
@@ -54,7 +55,7 @@ export class BlockBuilder {
 
   async build(request: BuildRequest): Promise<BuiltBlock> {
     const { parent } = request;
-    const execution = await BlockExecution.begin(this.context, parent.stateRoot, {
+    const fields: HeaderData = {
       parentHash: parent.hash(),
       number: parent.number + 1n,
       gasLimit: parent.gasLimit,
@@ -65,15 +66,20 @@ export class BlockBuilder {
       coinbase: request.feeRecipient,
       timestamp: request.timestamp > parent.timestamp ? request.timestamp : parent.timestamp,
       extraData: encodeExtraData({ view: request.view, proposer: request.proposer }),
-    });
+    };
+    const execution = await BlockExecution.begin(this.context, parent.stateRoot, fields);
     try {
-      return await this.fill(execution, request);
+      return await this.fill(execution, fields, request);
     } finally {
       execution.release();
     }
   }
 
-  private async fill(execution: BlockExecution, request: BuildRequest): Promise<BuiltBlock> {
+  private async fill(
+    execution: BlockExecution,
+    fields: HeaderData,
+    request: BuildRequest,
+  ): Promise<BuiltBlock> {
     const rejected: RejectedTransaction[] = [];
     for (
       let candidate = request.candidates.next();
@@ -101,10 +107,11 @@ export class BlockBuilder {
       transactions.map((tx) => tx.serialize()),
       this.context.common,
     );
-    const options = { common: this.context.common, setHardfork: false };
+    // The shared Common: a header's own copy (and its parameter merge) cost more than an empty block.
+    const options = { common: sharedCommon(this.context.common), setHardfork: false };
     const header = createBlockHeader(
       {
-        ...execution.header.toJSON(),
+        ...fields,
         stateRoot: outcome.stateRoot,
         transactionsTrie,
         receiptTrie: outcome.receiptsRoot,

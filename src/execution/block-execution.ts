@@ -18,6 +18,7 @@ import { creditBurnedFee } from "./fees.js";
 import { orderedTrieRoot } from "./ordered-trie.js";
 import { applyPlainTransfer, plainTransfersSupported, type TransferResult } from "./plain-transfer.js";
 import { consensusReceipt, type ExecutionReceipt } from "./receipts.js";
+import { sharedCommon } from "./shared-common.js";
 import { checkAgainstState, type DecodedTransaction, type InclusionEnvironment } from "./tx-validation.js";
 
 /** EIP-7825 (Osaka): no transaction may ask for more than 2^24 gas. */
@@ -81,7 +82,7 @@ export class BlockExecution {
     const sealed =
       header instanceof BlockHeader
         ? header
-        : createBlockHeader(header, { common: context.common, setHardfork: false });
+        : createBlockHeader(header, { common: sharedCommon(context.common), setHardfork: false });
     return new BlockExecution(context, await acquireVm(context), parentStateRoot, sealed);
   }
 
