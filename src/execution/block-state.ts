@@ -23,6 +23,18 @@ import { compareWrites, DecodedTrie, type TrieWrite, toNibbles } from "./decoded
 /** One decoded-node cache per node store, shared by every block executed on it. */
 const tries = new WeakMap<object, DecodedTrie>();
 
+/**
+ * Accounts decoded from the cache's RLP, keyed by that RLP array. The library's account cache keeps
+ * each account as RLP and a read decodes it every time (a transaction reads its sender and recipient
+ * many times). Its arrays are never written in place, and a checkpoint revert restores the earlier
+ * arrays, so an entry keyed by identity can never be stale.
+ */
+const decodedAccounts = new WeakMap<Uint8Array, Account>();
+
+/** A copy for a caller: callers change the account they get and put it back. */
+const copyOf = (account: Account): Account =>
+  new Account(account.nonce, account.balance, account.storageRoot, account.codeHash);
+
 const EMPTY = new Uint8Array(0);
 const RLP_EMPTY = Uint8Array.of(0x80);
 
@@ -50,12 +62,26 @@ export class BlockStateManager extends MerkleStateManager {
   override async getAccount(address: Address): Promise<Account | undefined> {
     const cached = this._caches?.account?.get(address);
     if (cached !== undefined) {
-      return cached.accountRLP !== undefined ? createAccountFromRLP(cached.accountRLP) : undefined;
+      const rlp = cached.accountRLP;
+      if (rlp === undefined) return undefined;
+      let account = decodedAccounts.get(rlp);
+      if (account === undefined) {
+        account = createAccountFromRLP(rlp);
+        decodedAccounts.set(rlp, account);
+      }
+      return copyOf(account);
     }
     const rlp = await this.nodes.get(this._trie.root(), this.keccak(address.bytes));
     const account = rlp !== undefined ? createAccountFromRLP(rlp) : undefined;
     this._caches?.account?.put(address, account);
     return account;
+  }
+
+  override async putAccount(address: Address, account: Account | undefined): Promise<void> {
+    await super.putAccount(address, account);
+    // The next read of this account (there is usually one in the same transaction) skips decoding.
+    const rlp = account !== undefined ? this._caches?.account?.get(address)?.accountRLP : undefined;
+    if (rlp !== undefined && account !== undefined) decodedAccounts.set(rlp, copyOf(account));
   }
 
   override async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
