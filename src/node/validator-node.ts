@@ -293,9 +293,14 @@ export class ValidatorNode {
           metrics.mempoolQueued.set(status.queued);
         };
         pool.events.on("pending", poolGauges);
-        const peerGauge = setInterval(() => metrics.peers.set(host.connectedPeers().length), 1_000);
-        peerGauge.unref();
-        closers.push(() => clearInterval(peerGauge));
+        // On connection changes rather than on a timer: an idle validator should not wake to count peers.
+        const peerGauge = () => metrics.peers.set(host.connectedPeers().length);
+        host.libp2p.addEventListener("peer:connect", peerGauge);
+        host.libp2p.addEventListener("peer:disconnect", peerGauge);
+        closers.push(() => {
+          host.libp2p.removeEventListener("peer:connect", peerGauge);
+          host.libp2p.removeEventListener("peer:disconnect", peerGauge);
+        });
         finalityHooks.push((record) => {
           metrics.finalizedTransactions.inc(record.block.transactions.length);
           poolGauges();
