@@ -9,29 +9,29 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFeeMarket1559Tx } from "@ethereumjs/tx";
-import { createAddressFromString } from "@ethereumjs/util";
-import { encodeFunctionData, type Hex, keccak256, parseAbi, toHex } from "viem";
-import { privateKeyToAddress } from "viem/accounts";
+import type { Hex } from "viem";
 import { BlockBuilder } from "../src/execution/block-builder.js";
 import { BlockExecution } from "../src/execution/block-execution.js";
 import { BlockExecutor } from "../src/execution/block-executor.js";
 import { Blockchain } from "../src/execution/blockchain.js";
-import { USDC } from "../src/execution/chain.js";
-import { createGenesis, parseGenesis } from "../src/execution/genesis.js";
 import { orderedTrieRoot } from "../src/execution/ordered-trie.js";
 import { consensusReceipt } from "../src/execution/receipts.js";
 import { type DecodedTransaction, decodeTransaction } from "../src/execution/tx-validation.js";
 import { LevelStore } from "../src/storage/index.js";
-import { balanceSlot, compileBenchToken } from "./execution/token.js";
+import {
+  benchGenesis,
+  benchKeys,
+  buildOnHead,
+  FEE_RECIPIENT,
+  recipientOf,
+  signedTransfer,
+  type TransferKind,
+} from "./execution/workload.js";
 
 const TXS = Number(process.env.BENCH_TXS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Blocks in the small-block pass (build + verify + commit of empty and 1-transaction blocks); 0 skips it. */
 const SMALL_BLOCKS = Number(process.env.BENCH_SMALL_BLOCKS ?? 300);
-const TOKEN: Hex = "0x00000000000000000000000000000000000070c0";
-const FEE_RECIPIENT = createAddressFromString("0x00000000000000000000000000000000000fee01");
-const tokenAbi = parseAbi(["function transfer(address to, uint256 value) returns (bool)"]);
 
 interface Timing {
   wallMs: number;
@@ -54,78 +54,28 @@ function dirSize(dir: string): number {
 }
 
 async function main() {
-  const keys = Array.from({ length: TXS }, (_, i) => keccak256(toHex(`kairos-bench-${i}`)));
-  const senders = keys.map((k) => privateKeyToAddress(k));
-  const tokenCode = compileBenchToken();
-  const storage: Record<Hex, Hex> = {};
-  for (const sender of senders) storage[balanceSlot(sender)] = toHex(10n ** 30n);
-  const genesis = parseGenesis(
-    createGenesis({
-      // 1,000 ERC-20 transfers to new holders use ~51M gas: more than the devnet's 30M block.
-      gasLimit: 60_000_000,
-      validators: [
-        { index: 0, blsPublicKey: "0x00", peerId: "bench", feeRecipient: FEE_RECIPIENT.toString() },
-      ],
-      alloc: {
-        ...Object.fromEntries(senders.map((s) => [s, { balance: 1_000n * USDC }])),
-        [TOKEN]: { balance: 0n, code: tokenCode, storage },
-      },
-    }),
-  );
+  const keys = benchKeys(TXS);
+  const genesis = benchGenesis(keys);
   const dir = mkdtempSync(join(tmpdir(), "kairos-bench-"));
   const store = await LevelStore.open(dir);
   const chain = await Blockchain.open(store, genesis);
   const { common } = chain;
   const builder = new BlockBuilder(chain.context, genesis.feeParams);
   const executor = new BlockExecutor(chain.context, genesis.feeParams);
-  const keyBytes = keys.map((k) => Uint8Array.from(Buffer.from(k.slice(2), "hex")));
 
   const rows: string[][] = [];
-  const workloads: ["transfer" | "erc20", number][] = [];
+  const workloads: [TransferKind, number][] = [];
   for (let r = 0; r < ROUNDS; r++) workloads.push(["transfer", r]);
   for (let r = 0; r < ROUNDS; r++) workloads.push(["erc20", ROUNDS + r]);
 
   for (const [kind, nonce] of workloads) {
-    const raw = keyBytes.map((key, i) => {
-      const recipient = keccak256(toHex(`recipient-${nonce}-${i}`)).slice(0, 42) as Hex;
-      const fields =
-        kind === "transfer"
-          ? { to: recipient, value: 1n, gasLimit: 21_000n }
-          : {
-              to: TOKEN,
-              value: 0n,
-              gasLimit: 80_000n,
-              data: encodeFunctionData({ abi: tokenAbi, functionName: "transfer", args: [recipient, 1n] }),
-            };
-      return createFeeMarket1559Tx(
-        {
-          ...fields,
-          nonce: BigInt(nonce),
-          chainId: common.chainId(),
-          maxFeePerGas: 10n ** 11n,
-          maxPriorityFeePerGas: 10n ** 9n,
-        },
-        { common },
-      )
-        .sign(key)
-        .serialize();
-    });
+    const raw = keys.map((key, i) => signedTransfer(common, key, kind, recipientOf(nonce, i), BigInt(nonce)));
     const sizeBefore = dirSize(dir);
 
     const [decoded, recover] = await timed(async () => raw.map((bytes) => decodeTransaction(bytes, common)));
     const parent = chain.finalHead.header;
     const view = Number(parent.number) + 1;
-    const [built, build] = await timed(async () => {
-      let i = 0;
-      return builder.build({
-        parent,
-        view,
-        proposer: 0,
-        feeRecipient: FEE_RECIPIENT,
-        timestamp: parent.timestamp + 1n,
-        candidates: { next: () => decoded[i++], skipSender: () => {} },
-      });
-    });
+    const [built, build] = await timed(() => buildOnHead(chain, builder, decoded));
     if (built.block.transactions.length !== TXS) {
       throw new Error(
         `built ${built.block.transactions.length} of ${TXS}: ${built.rejected[0]?.error.message}`,
@@ -154,7 +104,7 @@ async function main() {
     ]);
   }
   // After the big blocks: the last sender has used one nonce per workload.
-  const small = await smallBlocks(chain, builder, executor, keyBytes[TXS - 1], BigInt(workloads.length));
+  const small = await smallBlocks(chain, builder, executor, keys[TXS - 1], BigInt(workloads.length));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 
@@ -202,7 +152,7 @@ async function smallBlocks(
   chain: Blockchain,
   builder: BlockBuilder,
   executor: BlockExecutor,
-  key: Uint8Array,
+  key: Hex,
   firstNonce: bigint,
 ): Promise<string[][]> {
   if (SMALL_BLOCKS <= 0) return [];
@@ -214,35 +164,12 @@ async function smallBlocks(
     for (let i = 0; i < SMALL_WARMUP + SMALL_BLOCKS; i++) {
       const decoded: DecodedTransaction[] = [];
       if (withTx) {
-        const raw = createFeeMarket1559Tx(
-          {
-            to: FEE_RECIPIENT,
-            value: 1n,
-            gasLimit: 21_000n,
-            nonce: nonce++,
-            chainId: common.chainId(),
-            maxFeePerGas: 10n ** 11n,
-            maxPriorityFeePerGas: 10n ** 9n,
-          },
-          { common },
-        )
-          .sign(key)
-          .serialize();
+        const raw = signedTransfer(common, key, "transfer", FEE_RECIPIENT.toString() as Hex, nonce++);
         decoded.push(decodeTransaction(raw, common));
       }
       const parent = chain.finalHead.header;
       const view = Number(parent.number) + 1;
-      const [built, build] = await timed(async () => {
-        let next = 0;
-        return builder.build({
-          parent,
-          view,
-          proposer: 0,
-          feeRecipient: FEE_RECIPIENT,
-          timestamp: parent.timestamp + 1n,
-          candidates: { next: () => decoded[next++], skipSender: () => {} },
-        });
-      });
+      const [built, build] = await timed(() => buildOnHead(chain, builder, decoded));
       if (built.block.transactions.length !== decoded.length)
         throw new Error("small block lost its transaction");
       const payload = built.block.serialize();
