@@ -36,13 +36,27 @@ export async function traceTransaction(
   if (parent === undefined) throw new ReplayUnavailableError(hash, "parent block not found");
 
   const execution = await BlockExecution.begin(chain.context, parent.stateRoot, block.header.toJSON());
-  const txs = block.transactions;
-  for (let i = 0; i < location.index; i++) {
+  try {
+    return await traceAt(execution, block.transactions, location.index, config, signal);
+  } finally {
+    // The tracer listened to this VM's EVM, so the pool does not take it back; this only marks it done.
+    execution.release();
+  }
+}
+
+async function traceAt(
+  execution: BlockExecution,
+  txs: readonly DecodedTransaction["tx"][],
+  index: number,
+  config: TraceConfig,
+  signal: AbortSignal | undefined,
+): Promise<Trace> {
+  for (let i = 0; i < index; i++) {
     signal?.throwIfAborted();
     await execution.apply(decode(txs[i]));
   }
   signal?.throwIfAborted();
-  const target = txs[location.index];
+  const target = txs[index];
   const tracer = createTracer(config);
   let top: EVMResult | undefined;
   // The last message to end is the transaction's own: its return data is the trace's returnValue.
