@@ -5,13 +5,13 @@
  * Certificates are forwarded by the rotating few that `CertificateRelay` picks, not by everyone.
  */
 import type { ValidatorIndex } from "../consensus/application.js";
+import { CertificateRelay, isCertificate } from "../consensus/certificate-relay.js";
 import type { ConsensusEngine, FetchRequest, Network } from "../consensus/engine.js";
 import type { ConsensusMessage } from "../consensus/messages.js";
 import { encodeMessage } from "../consensus/wire.js";
 import type { ConsensusChannel } from "../p2p/consensus-channel.js";
 import type { SyncProtocol } from "../p2p/sync.js";
 import type { SyncRequest } from "../p2p/sync-request.js";
-import { CertificateRelay } from "./certificate-relay.js";
 import { decodeMessageList } from "./message-list.js";
 
 export interface NetworkLogger {
@@ -65,12 +65,7 @@ export class ConsensusNetwork implements Network {
   }
 
   broadcast(message: ConsensusMessage): void {
-    if (
-      message.type === "mNotarization" ||
-      message.type === "lNotarization" ||
-      message.type === "nullification"
-    )
-      this.relay.relay(message);
+    if (isCertificate(message)) this.relay.relay(message);
     else this.broadcastNow(message);
   }
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Digest, ValidatorIndex, View } from "../application.js";
+import { CertificateRelay, isCertificate } from "../certificate-relay.js";
 import { ConsensusEngine, type FetchRequest, type Network } from "../engine.js";
 import { type LeaderScheduleConfig, leaderSchedule } from "../leader.js";
 import { MemorySignedStore } from "../memory-store.js";
@@ -51,6 +52,11 @@ export interface SimulationOptions {
   keys?: { scheme: SigningScheme; signer: (key: ValidatorIndex) => ValidatorSigner };
   /** How many trace lines a violation reports (default 60). */
   traceLines?: number;
+  /**
+   * Forward certificates as the node does (certificate-relay.ts: f + 1 rotating forwarders, the rest
+   * after a view timeout to peers that lag) instead of Minimmit's every-validator-to-everyone.
+   */
+  relay?: boolean;
 }
 
 export interface SimNode {
@@ -66,6 +72,8 @@ export interface SimNode {
   alive: boolean;
   /** Messages it received (the replayer draws from them). */
   inbox: ConsensusMessage[];
+  /** Its certificate relay while it runs, with the `relay` option. */
+  relay: CertificateRelay | undefined;
 }
 
 export class Simulation {
@@ -125,18 +133,26 @@ export class Simulation {
       engine: undefined,
       alive: false,
       inbox: [],
+      relay: undefined,
       network: {
-        broadcast: (message) => this.send(node, this.peersOf(node), message),
-        send: (to, message) =>
-          this.send(
-            node,
-            this.nodes.filter((p) => p.key === to && p.id !== node.id).map((p) => p.id),
-            message,
-          ),
+        broadcast: (message) => {
+          if (node.relay && isCertificate(message)) node.relay.relay(message);
+          else this.send(node, this.peersOf(node), message);
+        },
+        send: (to, message) => this.sendToKey(node, to, message),
         fetch: (request) => this.fetch(node, request),
       },
     };
     this.nodes.push(node);
+  }
+
+  /** To every node running validator `key` (twins are two), except the sender itself. */
+  private sendToKey(node: SimNode, key: ValidatorIndex, message: ConsensusMessage): void {
+    this.send(
+      node,
+      this.nodes.filter((p) => p.key === key && p.id !== node.id).map((p) => p.id),
+      message,
+    );
   }
 
   private peersOf(node: SimNode): NodeId[] {
@@ -230,6 +246,17 @@ export class Simulation {
     });
     node.engine = engine;
     node.alive = true;
+    if (this.options.relay) {
+      node.relay = new CertificateRelay({
+        self: node.key,
+        validators: this.options.n,
+        f: this.q.f,
+        fallbackMs: 2 * this.deltaMs,
+        clock: this.scheduler,
+        sendTo: (to, certificate) => this.sendToKey(node, to, certificate),
+        broadcast: (certificate) => this.send(node, this.peersOf(node), certificate),
+      });
+    }
     void engine.start();
   }
 
@@ -239,6 +266,8 @@ export class Simulation {
     if (!node.alive) return;
     node.engine?.stop();
     node.engine = undefined;
+    node.relay?.close();
+    node.relay = undefined;
     node.alive = false;
     this.record(`${this.scheduler.now()} n${id} crash`);
   }
@@ -337,6 +366,7 @@ export class Simulation {
       const target = this.nodes[to];
       if (!target.alive || !target.engine || !this.reachable(from, to)) return;
       const received = wire ? decodeMessage(wire) : message;
+      target.relay?.heard(this.nodes[from].key, received);
       if (target.behaviour.kind === "replayer") {
         target.inbox.push(received);
         if (target.inbox.length > 256) target.inbox.shift();

@@ -86,12 +86,13 @@ export async function soak(
   from: number,
   count: number,
   progress?: (done: number, result: SoakResult) => void,
+  variant: Pick<SimulationOptions, "relay"> = {},
 ): Promise<SoakResult> {
   const started = performance.now();
   const result: SoakResult = { seeds: 0, violations: [], finalized: 0, wallMs: 0 };
   for (let seed = from; seed < from + count; seed++) {
     const scenario = soakScenario(seed);
-    const sim = new Simulation(scenario.options);
+    const sim = new Simulation({ ...scenario.options, ...variant });
     scenario.setup(sim);
     try {
       await sim.run(scenario.until);

@@ -16,10 +16,13 @@
  * a restart) goes at once to every peer without that evidence. Certificates carry their own proof, so
  * who sends them changes liveness only, never safety.
  *
- * The simulator keeps Minimmit's all-to-all forwarding: its links lose messages, these streams do not.
+ * The simulator runs Minimmit's all-to-all forwarding by default and this relay with `--relay`
+ * (`npm run sim -- --seeds N --relay`): its links lose messages, which the node's streams do not, so
+ * it shows what the relay costs in liveness when they do.
  */
-import type { ValidatorIndex, View } from "../consensus/application.js";
-import type { Certificate, ConsensusMessage } from "../consensus/messages.js";
+import type { ValidatorIndex, View } from "./application.js";
+import type { Clock, TimerHandle } from "./engine.js";
+import type { Certificate, ConsensusMessage } from "./messages.js";
 
 export interface CertificateRelayOptions {
   /** This validator's index and the validator set size n. */
@@ -29,6 +32,8 @@ export interface CertificateRelayOptions {
   f: number;
   /** How long a validator outside the forwarders waits before sending to peers that lag (the view timeout). */
   fallbackMs: number;
+  /** Timers of the fallback sends; default the process's own (not keeping it alive). */
+  clock?: Pick<Clock, "setTimer" | "cancel">;
   sendTo(peer: ValidatorIndex, certificate: Certificate): void;
   broadcast(certificate: Certificate): void;
 }
@@ -36,16 +41,30 @@ export interface CertificateRelayOptions {
 /** Certificates remembered as already relayed, by key; older views are forgotten beyond this many. */
 const REMEMBERED_VIEWS = 256;
 
+const processTimers: Pick<Clock, "setTimer" | "cancel"> = {
+  setTimer: (delayMs, callback) => setTimeout(callback, delayMs).unref(),
+  cancel: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Certificates are what the relay forwards; everything else goes to every peer at once. */
+export function isCertificate(message: ConsensusMessage): message is Certificate {
+  return (
+    message.type === "mNotarization" || message.type === "lNotarization" || message.type === "nullification"
+  );
+}
+
 export class CertificateRelay {
   /** The highest view each peer has shown it reached (index = validator). */
   private readonly reached: number[];
   private readonly relayed = new Map<string, View>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<TimerHandle>();
+  private readonly clock: Pick<Clock, "setTimer" | "cancel">;
   private highestRelayed = 0;
   private closed = false;
 
   constructor(private readonly options: CertificateRelayOptions) {
     this.reached = new Array<number>(options.validators).fill(0);
+    this.clock = options.clock ?? processTimers;
   }
 
   /** True when this validator forwards certificates of `view` as soon as it has them. */
@@ -82,17 +101,16 @@ export class CertificateRelay {
       this.options.broadcast(certificate);
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimer(this.options.fallbackMs, () => {
       this.timers.delete(timer);
       if (!this.closed) this.sendToLagging(certificate);
-    }, this.options.fallbackMs);
-    timer.unref();
+    });
     this.timers.add(timer);
   }
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clock.cancel(timer);
     this.timers.clear();
   }
 
