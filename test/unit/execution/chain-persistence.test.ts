@@ -14,21 +14,10 @@ import { Blockchain } from "../../../src/execution/blockchain.js";
 import type { DecodedTransaction } from "../../../src/execution/tx-validation.js";
 import { LevelStore, MemoryStore } from "../../../src/storage/index.js";
 import { COUNTER_INIT, INCREMENTED_TOPIC } from "./contracts.js";
-import { candidates, decoded, devKeys, ethAddress, signTx, testGenesis } from "./helpers.js";
+import { candidates, decoded, devKeys, ethAddress, seededRandom, signTx, testGenesis } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kairos-chain-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Deterministic PRNG (mulberry32) so that a failure replays. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class QueueSource implements TransactionSource {
   queue: DecodedTransaction[] = [];
@@ -52,7 +41,7 @@ describe("a chain of 100+ blocks on LevelDB", () => {
     const leader = new ChainApplication(chain, pool, { now: () => clock });
     const validator = new ChainApplication(validatorChain, new QueueSource(), { now: () => clock });
     const { common } = chain;
-    const rand = random(42);
+    const rand = seededRandom(42);
     const nonces = devKeys.map(() => 0n);
     const strangers: Hex[] = Array.from(
       { length: 6 },
