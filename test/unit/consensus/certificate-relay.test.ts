@@ -30,6 +30,12 @@ function relayFor(self: ValidatorIndex) {
   return { relay, sent };
 }
 
+/** A validator that is not among `view`'s immediate forwarders, with its five peers. */
+function nonForwarder(view: number) {
+  const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
+  return { ...relayFor(self), peers: [0, 1, 2, 3, 4, 5].filter((i) => i !== self) };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -55,9 +61,7 @@ describe("certificate relay", () => {
   it("anyone else sends after a view timeout, only to peers that showed nothing past the view", () => {
     vi.useFakeTimers();
     const view = 7;
-    const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
-    const peers = [0, 1, 2, 3, 4, 5].filter((i) => i !== self);
-    const { relay, sent } = relayFor(self);
+    const { relay, sent, peers } = nonForwarder(view);
     relay.relay(notarization(view));
     expect(sent).toEqual([]);
 
@@ -77,9 +81,7 @@ describe("certificate relay", () => {
   it("a certificate sent again (a view timeout, a restart) goes at once to whoever lags", () => {
     vi.useFakeTimers();
     const view = 7;
-    const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
-    const peers = [0, 1, 2, 3, 4, 5].filter((i) => i !== self);
-    const { relay, sent } = relayFor(self);
+    const { relay, sent, peers } = nonForwarder(view);
     relay.relay(notarization(view));
     for (const peer of peers.slice(1)) relay.heard(peer, vote(view + 1, peer));
     relay.relay(notarization(view));
@@ -89,8 +91,7 @@ describe("certificate relay", () => {
   it("an M- and an L-notarization of one view are relayed separately; close cancels what is pending", () => {
     vi.useFakeTimers();
     const view = 7;
-    const self = [0, 1, 2, 3, 4, 5].find((i) => !relayFor(i).relay.forwardsAtOnce(view))!;
-    const { relay, sent } = relayFor(self);
+    const { relay, sent } = nonForwarder(view);
     relay.relay(notarization(view, "mNotarization"));
     relay.relay(notarization(view, "lNotarization"));
     expect(sent).toEqual([]);
